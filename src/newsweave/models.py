@@ -1,0 +1,210 @@
+"""Plain dataclasses passed between the pipeline's stages.
+
+Every stage is a function from one of these to another, so each can be tested,
+swapped or run on another machine (a Dask worker, say) without the others.
+Dates are :class:`datetime.datetime` values: aware when the page gives a time
+zone, naive when it gives a local time only, ``None`` when it does not say;
+nothing here guesses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+
+def content_hash(data: bytes) -> str:
+    """The identity of a page: SHA-256 of its raw bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One raw input page, exactly as it arrived, with where and how it was read.
+
+    ``id`` is the content hash of ``raw``: the same bytes ingested twice are the
+    same page. ``text`` is ``raw`` decoded with ``encoding``.
+    """
+
+    id: str
+    source: str
+    raw: bytes
+    text: str
+    encoding: str
+    kind: Literal["text", "html"]
+    url: str | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that could not become an article, kept with the reason why.
+
+    ``reason`` is a short machine-readable code (``empty``, ``binary``,
+    ``too_large``, ``unreadable``, ``undecodable``, ``bad_record``,
+    ``no_article``); ``detail`` says it in words for a person.
+    """
+
+    source: str
+    reason: str
+    detail: str
+    page_id: str | None = None
+    raw: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedLine:
+    """A line of the page that extraction left out of the body, and why."""
+
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Article:
+    """The article one page holds: its metadata and clean body.
+
+    ``outlet`` is who wrote it (Associated Press); ``republished_by`` is the
+    site the page came from when that differs (a newspaper carrying AP copy).
+    ``body`` is a list of paragraphs. ``published_precision`` is ``"day"`` when
+    the page gives a date but no time of day.
+    """
+
+    id: str
+    page_id: str
+    source: str
+    title: str
+    body: list[str]
+    outlet: str | None = None
+    republished_by: str | None = None
+    published: datetime | None = None
+    published_precision: Literal["day", "time"] | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    language: str | None = None
+    summary: str | None = None
+    url: str | None = None
+    dropped: list[DroppedLine] = field(default_factory=list)
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The body as one string, paragraphs separated by blank lines."""
+        return "\n\n".join(self.body)
+
+    @property
+    def published_iso(self) -> str | None:
+        """The publication date in ISO 8601, date-only when the time is unknown."""
+        if self.published is None:
+            return None
+        if self.published_precision == "day":
+            return self.published.date().isoformat()
+        return self.published.isoformat()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: dates as ISO 8601, body as one string."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "url": self.url,
+            "title": self.title,
+            "outlet": self.outlet,
+            "republished_by": self.republished_by,
+            "published": self.published_iso,
+            "byline": self.byline,
+            "dateline": self.dateline,
+            "language": self.language,
+            "summary": self.summary,
+            "body": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A figure as a range: ``low``/``high`` are ``None`` where unbounded.
+
+    "about 10,000-12,000" is ``(10000, 12000, approximate=True)``; "more than
+    1,000" is ``(1000, None)``; "up to 3,000" is ``(None, 3000)``.
+    """
+
+    low: float | None
+    high: float | None
+    approximate: bool = False
+    text: str = ""
+
+    def overlaps(self, other: Quantity) -> bool:
+        """Whether two figures can both be true: their ranges intersect."""
+        lo = max(_lo(self.low), _lo(other.low))
+        hi = min(_hi(self.high), _hi(other.high))
+        return lo <= hi
+
+
+def _lo(v: float | None) -> float:
+    return float("-inf") if v is None else v
+
+
+def _hi(v: float | None) -> float:
+    return float("inf") if v is None else v
+
+
+@dataclass(slots=True)
+class Claim:
+    """One attributed statement from an article, with its figure if it has one.
+
+    ``source`` is who the article says said it (``None`` when the outlet says it
+    in its own voice); ``chain`` is the attribution from the outlet outwards
+    (outlet, source, the source's source). ``start``/``end`` are character
+    offsets of ``sentence`` in the article's ``text``.
+    """
+
+    article_id: str
+    sentence: str
+    start: int
+    end: int
+    outlet: str | None = None
+    source: str | None = None
+    chain: list[str] = field(default_factory=list)
+    quantity: Quantity | None = None
+    measure: str | None = None
+    when: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        q = d.pop("quantity")
+        d["text"] = q["text"] if q else None
+        d["low"] = q["low"] if q else None
+        d["high"] = q["high"] if q else None
+        d["approximate"] = q["approximate"] if q else None
+        return d
+
+
+@dataclass(slots=True)
+class Story:
+    """Reports of one event: article ids in publication order.
+
+    ``syndicated`` maps an article id to the id of the article it copies, so
+    that fifty sites carrying one wire report count as one source.
+    """
+
+    id: str
+    title: str
+    article_ids: list[str]
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+    syndicated: dict[str, str] = field(default_factory=dict)
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """ISO 8601 for a date or datetime, ``None`` for ``None``."""
+    return None if value is None else value.isoformat()
+
+
+def sort_time(value: datetime | None) -> datetime:
+    """A key that orders aware, naive (taken as UTC) and missing dates (last)."""
+    if value is None:
+        return datetime.max.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
