@@ -1,0 +1,114 @@
+"""The Python API: what the CLI, the web app and a notebook user all drive.
+
+>>> from newsweave import Newsweave
+>>> nw = Newsweave("sqlite:///news.db")          # doctest: +SKIP
+>>> nw.ingest(["pages/"]).added                  # doctest: +SKIP
+>>> nw.report(nw.stories()[0].id).claim_groups   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from newsweave.config import Settings
+from newsweave.errors import NotFoundError
+from newsweave.ingest import read_paths
+from newsweave.models import Article, Rejection, Story
+from newsweave.pipeline import IngestReport, Processed, Progress, ingest, process_page, regroup
+from newsweave.store import SearchHit, Store
+from newsweave.story import StoryReport, build_report
+
+
+class Newsweave:
+    """A newsweave store and the operations on it.
+
+    ``db`` is a SQLAlchemy URL (``sqlite:///path.db``, ``postgresql+psycopg://...``);
+    by default ``$NEWSWEAVE_DB`` or a SQLite file under ``$NEWSWEAVE_HOME``.
+    """
+
+    def __init__(self, db: str | None = None, *, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env(db)
+        self.store = Store.open(self.settings.db_url)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+    def __enter__(self) -> Newsweave:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        reference_time: datetime | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Store the articles of every page under ``paths`` and regroup stories."""
+        return ingest(
+            self.store,
+            paths,
+            reference_time=reference_time,
+            max_bytes=self.settings.max_page_bytes,
+            progress=progress,
+        )
+
+    def recluster(self, *, since: datetime | None = None) -> list[Story]:
+        """Rebuild stories from the stored articles (published since ``since``)."""
+        return regroup(self.store, since=since)
+
+    def stories(self) -> list[Story]:
+        """Every story, most recently reported first."""
+        return self.store.stories()
+
+    def story(self, story_id: str) -> Story:
+        """The story ``story_id``; :class:`NotFoundError` if there is none."""
+        story = self.store.story(story_id)
+        if story is None:
+            raise NotFoundError(f"no story with id {story_id!r}")
+        return story
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """Stored articles (all, or those with ``ids``), in publication order."""
+        return list(self.store.articles(ids=ids))
+
+    def article(self, article_id: str) -> Article:
+        """The article ``article_id``; :class:`NotFoundError` if there is none."""
+        article = self.store.article(article_id)
+        if article is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        return article
+
+    def report(self, story_id: str) -> StoryReport:
+        """The cross-source comparison of one story: claims, entities, timeline, summary."""
+        story = self.story(story_id)
+        articles = self.articles(story.article_ids)
+        return build_report(story, articles, self.store.claims(story.article_ids))
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over article titles and bodies, best match first."""
+        return self.store.search(query, limit=limit)
+
+    def stats(self) -> dict[str, int]:
+        """Counts of pages, articles, stories, claims and rejected inputs."""
+        return self.store.stats()
+
+    def rejections(self) -> list[Rejection]:
+        """Every input kept aside, with its reason."""
+        return self.store.rejections()
+
+
+def extract_paths(
+    paths: Iterable[str | Path], *, reference_time: datetime | None = None
+) -> Iterator[Processed | Rejection]:
+    """Extract the articles of the pages under ``paths`` without storing them."""
+    for item in read_paths(paths):
+        if isinstance(item, Rejection):
+            yield item
+        else:
+            yield process_page(item, reference_time=reference_time)

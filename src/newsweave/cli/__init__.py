@@ -1,0 +1,394 @@
+"""The ``newsweave`` command: a thin layer over :class:`newsweave.Newsweave`.
+
+Human output goes through rich; ``--json``/``--jsonl`` output is plain JSON on
+stdout so it pipes into ``jq``. Errors are one line on stderr, never a
+traceback (set ``NEWSWEAVE_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsweave.api import Newsweave, extract_paths
+from newsweave.errors import NewsweaveError
+from newsweave.models import Article, Rejection, Story, iso
+from newsweave.story import report_to_dict, report_to_markdown
+
+app = typer.Typer(
+    name="newsweave",
+    help="Turn raw news pages from many outlets into corroborated stories.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="NEWSWEAVE_DB",
+        help="Store URL: sqlite:///file.db or postgresql+psycopg://user@host/db "
+        "[default: a SQLite file under $NEWSWEAVE_HOME]",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ReferenceTime = Annotated[
+    datetime | None,
+    typer.Option(
+        "--reference-time",
+        help="When the pages were fetched, to resolve relative dates such as '2 hours ago'.",
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(func: F) -> F:
+    """Turn newsweave's own errors into one line on stderr and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsweaveError as exc:
+            err.print(f"[red]Error:[/] {exc}")
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _open(db: str | None) -> Iterator[Newsweave]:
+    nw = Newsweave(db)
+    try:
+        yield nw
+    finally:
+        nw.close()
+
+
+def _echo_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _report_rejections(rejections: list[Rejection]) -> None:
+    for r in rejections:
+        err.print(f"[red]rejected[/] {r.source}: {r.detail} [dim]({r.reason})[/]")
+
+
+@app.command("ingest")
+@_friendly
+def ingest_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or globs.")],
+    db: DbOption = None,
+    reference_time: ReferenceTime = None,
+) -> None:
+    """Read pages, extract their articles and claims, store them and group stories.
+
+    Pages already stored (same bytes) are skipped. Inputs that hold no article
+    are kept in the store with the reason; the exit status is 1 if any were.
+    """
+    with _open(db) as nw, _progress() as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def advance(path: Path | None, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=_short(path))
+
+        report = nw.ingest(paths, reference_time=reference_time, progress=advance)
+    _report_rejections(report.rejected)
+    out.print(
+        f"[bold]{len(report.added)}[/] new articles stored, "
+        f"{report.already_stored} already stored, "
+        f"[{'red' if report.rejected else 'green'}]{len(report.rejected)}[/] rejected; "
+        f"{report.stories} stories."
+    )
+    if not report.added and not report.rejected:
+        out.print("Nothing new.")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}", style="dim"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _short(path: Path | None) -> str:
+    name = path.name if path else ""
+    return name if len(name) <= 32 else name[:29] + "..."
+
+
+@app.command("extract")
+@_friendly
+def extract_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or globs.")],
+    as_json: JsonOption = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per line.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also show every dropped line and why.")
+    ] = False,
+    reference_time: ReferenceTime = None,
+) -> None:
+    """Extract articles from pages and print them, without storing anything."""
+    rejected: list[Rejection] = []
+    collected: list[dict[str, Any]] = []
+    for item in extract_paths(paths, reference_time=reference_time):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            _report_rejections([item])
+            continue
+        record = item.article.to_dict()
+        if explain:
+            record["dropped"] = [{"text": d.text, "reason": d.reason} for d in item.article.dropped]
+        if as_jsonl:
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        elif as_json:
+            collected.append(record)
+        else:
+            _print_article(item.article, explain=explain)
+    if as_json:
+        _echo_json(collected)
+    raise typer.Exit(1 if rejected else 0)
+
+
+def _print_article(article: Article, *, explain: bool) -> None:
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold cyan")
+    fields.add_column()
+    for name, value in (
+        ("source", article.source),
+        ("outlet", article.outlet),
+        ("republished by", article.republished_by),
+        ("published", article.published_iso),
+        ("byline", article.byline),
+        ("dateline", article.dateline),
+        ("language", article.language),
+        ("summary", article.summary),
+    ):
+        if value:
+            fields.add_row(name, value)
+    out.rule(f"[bold]{article.title}")
+    out.print(fields)
+    out.print()
+    for paragraph in article.body:
+        out.print(paragraph)
+        out.print()
+    if explain and article.dropped:
+        dropped = Table(title="dropped lines", show_lines=False, expand=True)
+        dropped.add_column("reason", style="yellow", no_wrap=True)
+        dropped.add_column("line", overflow="fold")
+        for line in article.dropped:
+            dropped.add_row(line.reason, line.text)
+        out.print(dropped)
+
+
+def _story_dict(story: Story, articles: dict[str, Article]) -> dict[str, Any]:
+    members = [articles[i] for i in story.article_ids if i in articles]
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first_published": iso(story.first_published),
+        "last_published": iso(story.last_published),
+        "outlets": _outlets(members),
+        "articles": [
+            {
+                "id": a.id,
+                "source": a.source,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published_iso,
+                "syndicated_from": story.syndicated.get(a.id),
+            }
+            for a in members
+        ],
+    }
+
+
+def _outlets(articles: list[Article]) -> list[str]:
+    return sorted({a.outlet or a.republished_by or "unknown" for a in articles})
+
+
+@app.command("stories")
+@_friendly
+def stories_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the stories: their outlets, article count, first and last report."""
+    with _open(db) as nw:
+        stories = nw.stories()
+        articles = {a.id: a for a in nw.articles()}
+    records = [_story_dict(s, articles) for s in stories]
+    if as_json:
+        _echo_json(records)
+        return
+    table = Table(title=f"{len(records)} stories", expand=True)
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("title", ratio=3)
+    table.add_column("outlets", ratio=2)
+    table.add_column("articles", justify="right")
+    table.add_column("first report", no_wrap=True)
+    table.add_column("last report", no_wrap=True)
+    for r in records:
+        table.add_row(
+            r["id"],
+            r["title"],
+            ", ".join(r["outlets"]),
+            str(len(r["articles"])),
+            (r["first_published"] or "—")[:16],
+            (r["last_published"] or "—")[:16],
+        )
+    out.print(table)
+
+
+@app.command("story")
+@_friendly
+def story_command(
+    story_id: Annotated[str, typer.Argument(help="A story id from `newsweave stories`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print a Markdown brief.")
+    ] = False,
+) -> None:
+    """Compare one story across its sources: figures, who said them, timeline, summary."""
+    with _open(db) as nw:
+        report = nw.report(story_id)
+    if as_json:
+        _echo_json(report_to_dict(report))
+    elif as_markdown:
+        typer.echo(report_to_markdown(report))
+    else:
+        out.print(Markdown(report_to_markdown(report)))
+
+
+@app.command("search")
+@_friendly
+def search_command(
+    query: Annotated[str, typer.Argument(help="Words to find in titles and bodies.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over the stored articles."""
+    with _open(db) as nw:
+        hits = nw.search(query, limit=limit)
+        story_of = {h.article_id: nw.store.story_of(h.article_id) for h in hits}
+    records = [
+        {
+            "article_id": h.article_id,
+            "story_id": story_of[h.article_id],
+            "title": h.title,
+            "outlet": h.outlet,
+            "published": iso(h.published),
+            "snippet": h.snippet,
+            "score": round(h.score, 4),
+        }
+        for h in hits
+    ]
+    if as_json:
+        _echo_json(records)
+        return
+    if not records:
+        out.print(f"No article matches {query!r}.")
+        return
+    table = Table(title=f"{len(records)} articles match {query!r}", expand=True, show_lines=True)
+    table.add_column("article / story", style="cyan", no_wrap=True)
+    table.add_column("title and snippet", ratio=1)
+    for r in records:
+        table.add_row(
+            f"{r['article_id'][:12]}\n{r['story_id'] or ''}",
+            f"[bold]{r['title']}[/] [dim]{r['outlet'] or ''}[/]\n{r['snippet']}",
+        )
+    out.print(table)
+
+
+@app.command("stats")
+@_friendly
+def stats_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Count pages, articles, stories, claims and rejected inputs in the store."""
+    with _open(db) as nw:
+        counts = nw.stats()
+        url = nw.store.url
+    if as_json:
+        _echo_json(counts)
+        return
+    table = Table(title=_safe_url(url))
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name, value in counts.items():
+        table.add_row(name, str(value))
+    out.print(table)
+
+
+def _safe_url(url: str) -> str:
+    """The store URL without its password, for display."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command("rejected")
+@_friendly
+def rejected_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the inputs kept aside, with the reason each could not be used."""
+    with _open(db) as nw:
+        rejections = nw.rejections()
+    records = [{"source": r.source, "reason": r.reason, "detail": r.detail} for r in rejections]
+    if as_json:
+        _echo_json(records)
+        return
+    table = Table(title=f"{len(records)} rejected inputs", expand=True)
+    table.add_column("source", overflow="fold")
+    table.add_column("reason", style="yellow", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for r in records:
+        table.add_row(r["source"], r["reason"], r["detail"])
+    out.print(table)
+
+
+@app.command("recluster")
+@_friendly
+def recluster_command(
+    db: DbOption = None,
+    since: Annotated[
+        datetime | None, typer.Option("--since", help="Only articles published since then.")
+    ] = None,
+) -> None:
+    """Rebuild the stories from the stored articles."""
+    with _open(db) as nw:
+        stories = nw.recluster(since=since)
+    out.print(f"{len(stories)} stories.")
+
+
+def main() -> None:
+    """Entry point: run the app, turning an unexpected crash into one line."""
+    try:
+        app()
+    except Exception as exc:  # a bug, not bad input: say so without a traceback
+        if os.environ.get("NEWSWEAVE_DEBUG"):
+            raise
+        err.print(
+            f"[red]Internal error:[/] {type(exc).__name__}: {exc}\n"
+            "Set NEWSWEAVE_DEBUG=1 to see the traceback, and please report it."
+        )
+        sys.exit(3)

@@ -1,0 +1,639 @@
+"""The store: pages, articles, rejections, stories and claims in one database.
+
+SQLite (a file, the default) or PostgreSQL (by URL), through SQLAlchemy Core.
+Every write is one short transaction, so a crash leaves the store as of the
+last page fully recorded and a re-run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from newsweave.errors import StoreError
+from newsweave.models import Article, Claim, DroppedLine, Page, Quantity, Rejection, Story
+from newsweave.store import migrate, schema, search
+from newsweave.store.engine import IMMEDIATE, create, parse_url, safe_url
+from newsweave.store.search import SearchHit
+
+#: Articles read per query when streaming.
+_BATCH = 500
+
+
+class Store:
+    """Storage behind one small interface; open with :meth:`open`, use as a context manager."""
+
+    def __init__(self, url: str, engine: sa.Engine) -> None:
+        """Wrap an engine already migrated; use :meth:`open` instead."""
+        self.url = url
+        self._engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open the database at ``url``, creating and migrating it to the newest schema.
+
+        Raises :class:`StoreError` with the reason when the URL is bad, the
+        server unreachable or the file not writable.
+        """
+        parsed = parse_url(url)
+        engine = create(parsed)
+        try:
+            migrate.upgrade(engine)
+        except StoreError:
+            engine.dispose()
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open store {safe_url(parsed)}: {_reason(exc)}") from exc
+        return cls(url, engine)
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        """Release the pooled connections; call when done with the store."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({safe_url(self.url)!r})"
+
+    # -- transactions ----------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        try:
+            with self._engine.connect() as connection, connection.begin():
+                yield connection
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{safe_url(self.url)}: read failed: {_reason(exc)}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        try:
+            with self._engine.connect() as connection:
+                connection.execution_options(**{IMMEDIATE: True})
+                with connection.begin():
+                    yield connection
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{safe_url(self.url)}: write failed: {_reason(exc)}") from exc
+
+    def _insert(self, table: sa.Table) -> Any:
+        """This backend's INSERT, which has ``ON CONFLICT`` (skip or update the row)."""
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    def _among(self, column: sa.Column[Any], values: Sequence[str]) -> sa.ColumnElement[bool]:
+        """``column IN values`` as one bound parameter, however many values.
+
+        An expanded IN binds one parameter per value and hits the driver's
+        limit on large batches; a JSON array (SQLite) or an array (PostgreSQL)
+        is a single parameter.
+        """
+        if self.dialect == "postgresql":
+            array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(sa.String))
+            return column == sa.any_(array)
+        each = sa.func.json_each(json.dumps(list(values))).table_valued("value")
+        return column.in_(sa.select(each.c.value))
+
+    # -- pages, articles, rejections ------------------------------------
+
+    def has_page(self, page_id: str) -> bool:
+        """Whether a page with these bytes was already recorded."""
+        with self._read() as conn:
+            found = conn.execute(
+                sa.select(schema.pages.c.id).where(schema.pages.c.id == page_id)
+            ).first()
+        return found is not None
+
+    def record(
+        self,
+        page: Page,
+        article: Article | None = None,
+        rejection: Rejection | None = None,
+        *,
+        claims: list[Claim] | None = None,
+    ) -> bool:
+        """Store a page with its article and claims, or its rejection, all or nothing.
+
+        Returns ``False`` and writes nothing when the page is already stored, so
+        ingesting the same input again (or resuming after a crash) is harmless.
+        A rejection without a ``page_id`` is filed under this page.
+        """
+        if article is not None and rejection is not None:
+            raise ValueError("a page has an article or a rejection, not both")
+        if article is not None and article.page_id != page.id:
+            raise ValueError(f"article {article.id} is of page {article.page_id}, not {page.id}")
+        if claims and article is None:
+            raise ValueError("claims need the article they come from")
+        if claims:
+            _check_claims(article.id, claims)
+        now = datetime.now(UTC)
+        with self._write() as conn:
+            if not _inserted(conn, self._insert(schema.pages).values(_page_row(page, now))):
+                return False
+            if article is not None:
+                conn.execute(schema.articles.insert().values(_article_row(article, now)))
+            if claims:
+                conn.execute(schema.claims.insert(), [_claim_row(claim) for claim in claims])
+            if rejection is not None:
+                row = _rejection_row(rejection, now)
+                row["page_id"] = rejection.page_id or page.id
+                _inserted(conn, self._insert(schema.rejected).values(row))
+        return True
+
+    def add_rejection(self, rejection: Rejection) -> bool:
+        """Keep an input that never became a page; ``False`` if already kept.
+
+        The same source, reason and page are one rejection however often seen.
+        """
+        row = _rejection_row(rejection, datetime.now(UTC))
+        with self._write() as conn:
+            return _inserted(conn, self._insert(schema.rejected).values(row))
+
+    def page(self, page_id: str) -> Page | None:
+        """The page with this id, raw bytes and all, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(schema.pages).where(schema.pages.c.id == page_id)).first()
+        return None if row is None else _page(row)
+
+    def article(self, article_id: str) -> Article | None:
+        """The article with this id, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(schema.articles).where(schema.articles.c.id == article_id)
+            ).first()
+        return None if row is None else _article(row)
+
+    def articles(
+        self, *, ids: Iterable[str] | None = None, since: datetime | None = None
+    ) -> Iterator[Article]:
+        """Articles by publication date (undated last), then id.
+
+        ``ids`` limits to those articles (unknown ids are skipped); ``since``
+        to articles published at or after it (naive taken as UTC, undated
+        excluded). Rows come in batches, each read in its own short
+        transaction, so a long iteration neither holds a connection nor keeps
+        SQLite from checkpointing its WAL, and the caller may write meanwhile.
+        """
+        filters: list[sa.ColumnElement[bool]] = []
+        if ids is not None:
+            wanted = list(dict.fromkeys(ids))
+            if not wanted:
+                return
+            filters.append(self._among(schema.articles.c.id, wanted))
+        published, id_ = schema.articles.c.published_at, schema.articles.c.id
+        if since is not None:
+            filters.append(published >= _utc(since))
+        # Keyset pagination: dated articles by (published_at, id), then undated by id.
+        after: tuple[datetime, str] | None = None
+        while True:
+            query = sa.select(schema.articles).where(published.is_not(None), *filters)
+            if after is not None:
+                query = query.where(
+                    sa.or_(published > after[0], sa.and_(published == after[0], id_ > after[1]))
+                )
+            rows = self._batch(query.order_by(published, id_))
+            yield from map(_article, rows)
+            if len(rows) < _BATCH:
+                break
+            after = (rows[-1].published_at, rows[-1].id)
+        if since is not None:
+            return
+        last_id: str | None = None
+        while True:
+            query = sa.select(schema.articles).where(published.is_(None), *filters)
+            if last_id is not None:
+                query = query.where(id_ > last_id)
+            rows = self._batch(query.order_by(id_))
+            yield from map(_article, rows)
+            if len(rows) < _BATCH:
+                break
+            last_id = rows[-1].id
+
+    def _batch(self, query: sa.Select[Any]) -> Sequence[sa.Row[Any]]:
+        with self._read() as conn:
+            return conn.execute(query.limit(_BATCH)).all()
+
+    def rejections(self, *, page_id: str | None = None) -> list[Rejection]:
+        """Every rejection (or those of one stored page), oldest first."""
+        query = sa.select(schema.rejected).order_by(schema.rejected.c.id)
+        if page_id is not None:
+            query = query.where(schema.rejected.c.page_id == page_id)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            Rejection(
+                source=row.source,
+                reason=row.reason,
+                detail=row.detail,
+                page_id=row.page_id or None,
+                raw=row.raw,
+            )
+            for row in rows
+        ]
+
+    # -- stories -----------------------------------------------------------
+
+    def replace_stories(
+        self, stories: list[Story], *, article_ids: Iterable[str] | None = None
+    ) -> None:
+        """Re-cluster: replace the stories of some articles (all if ``None``).
+
+        In one transaction: the given articles, and every article of the given
+        stories, leave their stories; the given stories lose their old
+        members; stories left with no articles go; then the given stories are
+        written with their members in order and their syndication links.
+        """
+        _check_stories(stories)
+        members = [aid for story in stories for aid in story.article_ids]
+        now = datetime.now(UTC)
+        with self._write() as conn:
+            if article_ids is None:
+                conn.execute(schema.story_articles.delete())
+            else:
+                leaving = list(dict.fromkeys([*article_ids, *members]))
+                conn.execute(
+                    schema.story_articles.delete().where(
+                        self._among(schema.story_articles.c.article_id, leaving)
+                    )
+                )
+                if stories:
+                    conn.execute(
+                        schema.story_articles.delete().where(
+                            self._among(schema.story_articles.c.story_id, [s.id for s in stories])
+                        )
+                    )
+            conn.execute(
+                schema.stories.delete().where(
+                    ~sa.exists().where(schema.story_articles.c.story_id == schema.stories.c.id)
+                )
+            )
+            if not stories:
+                return
+            insert = self._insert(schema.stories)
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[schema.stories.c.id],
+                    set_={
+                        col: insert.excluded[col]
+                        for col in (
+                            "title",
+                            "first_published",
+                            "first_at",
+                            "last_published",
+                            "last_at",
+                            "updated_at",
+                        )
+                    },
+                ),
+                [_story_row(story, now) for story in stories],
+            )
+            conn.execute(
+                schema.story_articles.insert(),
+                [
+                    {
+                        "article_id": aid,
+                        "story_id": story.id,
+                        "position": position,
+                        "syndicated_of": story.syndicated.get(aid),
+                    }
+                    for story in stories
+                    for position, aid in enumerate(story.article_ids)
+                ],
+            )
+
+    def stories(self) -> list[Story]:
+        """Every story, the most recently published first (undated last)."""
+        query = sa.select(schema.stories).order_by(
+            schema.stories.c.last_at.is_(None), schema.stories.c.last_at.desc(), schema.stories.c.id
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+            members = conn.execute(
+                sa.select(schema.story_articles).order_by(
+                    schema.story_articles.c.story_id, schema.story_articles.c.position
+                )
+            ).all()
+        by_story: dict[str, list[Any]] = {}
+        for member in members:
+            by_story.setdefault(member.story_id, []).append(member)
+        return [_story(row, by_story.get(row.id, [])) for row in rows]
+
+    def story(self, story_id: str) -> Story | None:
+        """The story with this id, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(schema.stories).where(schema.stories.c.id == story_id)
+            ).first()
+            if row is None:
+                return None
+            members = conn.execute(
+                sa.select(schema.story_articles)
+                .where(schema.story_articles.c.story_id == story_id)
+                .order_by(schema.story_articles.c.position)
+            ).all()
+        return _story(row, members)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story an article belongs to, or ``None``."""
+        with self._read() as conn:
+            return conn.execute(
+                sa.select(schema.story_articles.c.story_id).where(
+                    schema.story_articles.c.article_id == article_id
+                )
+            ).scalar_one_or_none()
+
+    # -- claims --------------------------------------------------------------
+
+    def replace_claims(self, article_id: str, claims: list[Claim]) -> None:
+        """Replace all claims of one article with ``claims``."""
+        _check_claims(article_id, claims)
+        with self._write() as conn:
+            conn.execute(schema.claims.delete().where(schema.claims.c.article_id == article_id))
+            if claims:
+                conn.execute(schema.claims.insert(), [_claim_row(claim) for claim in claims])
+
+    def claims(self, article_ids: Iterable[str]) -> list[Claim]:
+        """The claims of these articles, by article id then position in the text."""
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted:
+            return []
+        query = (
+            sa.select(schema.claims)
+            .where(self._among(schema.claims.c.article_id, wanted))
+            .order_by(schema.claims.c.article_id, schema.claims.c.start_offset, schema.claims.c.id)
+        )
+        with self._read() as conn:
+            return [_claim(row) for row in conn.execute(query)]
+
+    # -- search and counts -------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Articles containing every word of ``query``, best first.
+
+        Any text is a valid query: words are matched literally, never parsed as
+        search syntax; a query with no words finds nothing.
+        """
+        words = search.terms(query)
+        if not words or limit <= 0:
+            return []
+        text = search.fts5_query(words) if self.dialect == "sqlite" else " ".join(words)
+        with self._read() as conn:
+            rows = conn.execute(search.statement(self.dialect), {"query": text, "limit": limit})
+            return [
+                SearchHit(
+                    article_id=row.id,
+                    title=row.title,
+                    outlet=row.outlet,
+                    published=_from_iso(row.published),
+                    # One line for display; the backends keep the body's newlines.
+                    snippet=" ".join(row.snippet.split()),
+                    score=float(row.score),
+                )
+                for row in rows
+            ]
+
+    def stats(self) -> dict[str, int]:
+        """How many pages, articles, stories, rejections and claims are stored."""
+        tables = {
+            "pages": schema.pages,
+            "articles": schema.articles,
+            "stories": schema.stories,
+            "rejected": schema.rejected,
+            "claims": schema.claims,
+        }
+        counts = [
+            sa.select(sa.func.count()).select_from(table).scalar_subquery().label(name)
+            for name, table in tables.items()
+        ]
+        with self._read() as conn:
+            row = conn.execute(sa.select(*counts)).one()
+        return {name: int(row._mapping[name]) for name in tables}
+
+
+def _inserted(conn: sa.Connection, insert: Any) -> bool:
+    """Run an INSERT that skips a row hitting a unique key; whether the row went in."""
+    # rowcount of an INSERT is only kept when asked for (psycopg reports -1).
+    result = conn.execute(
+        insert.on_conflict_do_nothing(), execution_options={"preserve_rowcount": True}
+    )
+    return result.rowcount == 1
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own message, without SQLAlchemy's statement dump."""
+    original = getattr(exc, "orig", None)
+    return str(original if original is not None else exc).strip().splitlines()[0]
+
+
+def _utc(value: datetime) -> datetime:
+    """The naive UTC sort key of a date; naive dates are taken as UTC."""
+    return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _page_row(page: Page, now: datetime) -> dict[str, Any]:
+    try:
+        plain = page.raw.decode(page.encoding) == page.text
+    except (LookupError, UnicodeDecodeError):
+        plain = False
+    return {
+        "id": page.id,
+        "source": page.source,
+        "url": page.url,
+        "kind": page.kind,
+        "encoding": page.encoding,
+        "fetched_at": _iso(page.fetched_at),
+        "ingested_at": now,
+        "size": len(page.raw),
+        "raw": page.raw,
+        "text": None if plain else page.text,
+    }
+
+
+def _page(row: Any) -> Page:
+    return Page(
+        id=row.id,
+        source=row.source,
+        raw=row.raw,
+        text=row.raw.decode(row.encoding) if row.text is None else row.text,
+        encoding=row.encoding,
+        kind=row.kind,
+        url=row.url,
+        fetched_at=_from_iso(row.fetched_at),
+    )
+
+
+def _article_row(article: Article, now: datetime) -> dict[str, Any]:
+    body = article.text
+    return {
+        "id": article.id,
+        "page_id": article.page_id,
+        "source": article.source,
+        "url": article.url,
+        "title": article.title,
+        "outlet": article.outlet,
+        "republished_by": article.republished_by,
+        "published": _iso(article.published),
+        "published_at": None if article.published is None else _utc(article.published),
+        "published_precision": article.published_precision,
+        "byline": article.byline,
+        "dateline": article.dateline,
+        "language": article.language,
+        "summary": article.summary,
+        "body": body,
+        "paragraphs": None if _split(body) == article.body else list(article.body),
+        "dropped": [{"text": d.text, "reason": d.reason} for d in article.dropped],
+        "diagnostics": article.diagnostics,
+        "extracted_at": now,
+    }
+
+
+def _split(body: str) -> list[str]:
+    return body.split("\n\n") if body else []
+
+
+def _article(row: Any) -> Article:
+    return Article(
+        id=row.id,
+        page_id=row.page_id,
+        source=row.source,
+        title=row.title,
+        body=_split(row.body) if row.paragraphs is None else list(row.paragraphs),
+        outlet=row.outlet,
+        republished_by=row.republished_by,
+        published=_from_iso(row.published),
+        published_precision=row.published_precision,
+        byline=row.byline,
+        dateline=row.dateline,
+        language=row.language,
+        summary=row.summary,
+        url=row.url,
+        dropped=[DroppedLine(text=d["text"], reason=d["reason"]) for d in row.dropped],
+        diagnostics=dict(row.diagnostics),
+    )
+
+
+def _rejection_row(rejection: Rejection, now: datetime) -> dict[str, Any]:
+    return {
+        "source": rejection.source,
+        "reason": rejection.reason,
+        "detail": rejection.detail,
+        "page_id": rejection.page_id or "",
+        "raw": rejection.raw,
+        "at": now,
+    }
+
+
+def _check_stories(stories: list[Story]) -> None:
+    """Refuse story sets the schema would reject half-way through a write."""
+    seen_stories: set[str] = set()
+    seen_articles: set[str] = set()
+    for story in stories:
+        if story.id in seen_stories:
+            raise ValueError(f"story {story.id} given twice")
+        seen_stories.add(story.id)
+        if not story.article_ids:
+            raise ValueError(f"story {story.id} has no articles")
+        for aid in story.article_ids:
+            if aid in seen_articles:
+                raise ValueError(f"article {aid} is in more than one story")
+            seen_articles.add(aid)
+        if stray := set(story.syndicated) - set(story.article_ids):
+            raise ValueError(f"story {story.id} syndicates articles it lacks: {sorted(stray)}")
+
+
+def _story_row(story: Story, now: datetime) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first_published": _iso(story.first_published),
+        "first_at": None if story.first_published is None else _utc(story.first_published),
+        "last_published": _iso(story.last_published),
+        "last_at": None if story.last_published is None else _utc(story.last_published),
+        "updated_at": now,
+    }
+
+
+def _story(row: Any, members: Sequence[Any]) -> Story:
+    return Story(
+        id=row.id,
+        title=row.title,
+        article_ids=[m.article_id for m in members],
+        first_published=_from_iso(row.first_published),
+        last_published=_from_iso(row.last_published),
+        syndicated={m.article_id: m.syndicated_of for m in members if m.syndicated_of},
+    )
+
+
+def _claim_row(claim: Claim) -> dict[str, Any]:
+    quantity = claim.quantity
+    return {
+        "article_id": claim.article_id,
+        "start_offset": claim.start,
+        "end_offset": claim.end,
+        "sentence": claim.sentence,
+        "outlet": claim.outlet,
+        "source": claim.source,
+        "chain": list(claim.chain),
+        "low": None if quantity is None else quantity.low,
+        "high": None if quantity is None else quantity.high,
+        "approximate": None if quantity is None else quantity.approximate,
+        "qty_text": None if quantity is None else quantity.text,
+        "measure": claim.measure,
+        "when_text": claim.when,
+    }
+
+
+def _claim(row: Any) -> Claim:
+    quantity = None
+    if row.approximate is not None:
+        quantity = Quantity(
+            low=row.low, high=row.high, approximate=row.approximate, text=row.qty_text or ""
+        )
+    return Claim(
+        article_id=row.article_id,
+        sentence=row.sentence,
+        start=row.start_offset,
+        end=row.end_offset,
+        outlet=row.outlet,
+        source=row.source,
+        chain=list(row.chain),
+        quantity=quantity,
+        measure=row.measure,
+        when=row.when_text,
+    )
+
+
+def _check_claims(article_id: str, claims: list[Claim]) -> None:
+    for claim in claims:
+        if claim.article_id != article_id:
+            raise ValueError(f"claim of {claim.article_id} given for {article_id}")

@@ -1,0 +1,226 @@
+"""Every CLI command, through Typer's CliRunner, on the bundled sample pages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "examples" / "pages"
+SEEDS = sorted(SAMPLES.glob("0*_*.txt"))
+
+runner = CliRunner()
+
+LATIN1_PAGE = "\n\n".join(
+    [
+        "Hochwasser in Passau: Pegel der Donau sinkt langsam",
+        "Startseite | Nachrichten | Bayern",
+        "Passau (dpa) - Nach dem schweren Hochwasser in Passau sinkt der Pegel der Donau langsam "
+        "wieder. Am Montagmorgen lag der Wasserstand nach Angaben der Stadt bei 9,80 Metern, "
+        "nachdem er am Sonntagabend mit 10,60 Metern seinen Höchststand erreicht hatte.",
+        "Die Feuerwehr war die ganze Nacht über im Einsatz. Mehr als 400 Helfer füllten Sandsäcke "
+        "und sicherten die Altstadt, in der zahlreiche Keller überflutet wurden. Der "
+        "Oberbürgermeister sprach von einer »außergewöhnlichen Lage« und dankte den Einsatzkräften.",
+        "Nach Angaben des Deutschen Wetterdienstes soll es in den kommenden Tagen trockener werden. "
+        "Die Behörden warnten dennoch davor, die überfluteten Uferwege zu betreten, da die Strömung "
+        "weiterhin stark sei und Treibgut die Brücken gefährde.",
+        "Für die betroffenen Geschäfte in der Innenstadt kündigte der Freistaat schnelle Hilfen an. "
+        "Die Höhe der Schäden lässt sich nach Einschätzung der Stadtverwaltung noch nicht beziffern.",
+        "Mehr zum Thema",
+        "Teilen Sie diesen Artikel",
+    ]
+)
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> str:
+    """A store holding the bundled sample pages, ingested once for the module."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'sample.db'}"
+    result = invoke("ingest", str(SAMPLES), "--db", url)
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def _stories(url: str) -> list[dict]:
+    result = invoke("stories", "--json", "--db", url)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _seed_story(url: str) -> dict:
+    stories = _stories(url)
+    seed_names = {p.name for p in SEEDS}
+    (story,) = [s for s in stories if seed_names & {Path(a["source"]).name for a in s["articles"]}]
+    return story
+
+
+def test_sample_pages_make_one_seed_story(sample_db: str) -> None:
+    story = _seed_story(sample_db)
+    sources = sorted(Path(a["source"]).name for a in story["articles"])
+    assert sources == [p.name for p in SEEDS]
+    for article in story["articles"]:
+        assert set(article) >= {"id", "source", "title", "outlet", "published"}
+    assert {"id", "title", "articles"} <= set(story)
+
+
+def test_other_sample_stories_stay_apart(sample_db: str) -> None:
+    stories = _stories(sample_db)
+    assert len(stories) > 1
+    seed_story = _seed_story(sample_db)
+    others = [a for s in stories if s["id"] != seed_story["id"] for a in s["articles"]]
+    assert others and all(Path(a["source"]).name not in {p.name for p in SEEDS} for a in others)
+
+
+def test_ingest_again_stores_nothing_new(sample_db: str) -> None:
+    before = json.loads(invoke("stats", "--json", "--db", sample_db).output)
+    result = invoke("ingest", str(SAMPLES), "--db", sample_db)
+    assert result.exit_code == 0, result.output
+    assert "0 new articles" in result.output
+    assert "Nothing new" in result.output
+    after = json.loads(invoke("stats", "--json", "--db", sample_db).output)
+    assert after == before
+
+
+def test_ingest_bad_inputs_named_kept_and_idempotent(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, pages / seed.name)
+    (pages / "empty.txt").write_bytes(b"")
+    (pages / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)
+    (pages / "hochwasser.txt").write_bytes(LATIN1_PAGE.encode("latin-1"))
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+
+    first = invoke("ingest", str(pages), "--db", url)
+    assert first.exit_code == 1, first.output
+    assert "4 new articles" in first.output
+    assert "empty.txt" in first.output and "empty" in first.output
+    assert "photo.jpg" in first.output and "binary" in first.output
+
+    stats = json.loads(invoke("stats", "--json", "--db", url).output)
+    assert stats["articles"] == 4
+    assert stats["rejected"] == 2
+
+    rejected = json.loads(invoke("rejected", "--json", "--db", url).output)
+    assert {(Path(r["source"]).name, r["reason"]) for r in rejected} == {
+        ("empty.txt", "empty"),
+        ("photo.jpg", "binary"),
+    }
+
+    extracted = invoke("extract", str(pages / "hochwasser.txt"), "--jsonl")
+    article = json.loads(extracted.output.splitlines()[0])
+    assert "Höchststand" in article["body"] and "außergewöhnlichen" in article["body"]
+    assert article["language"] == "de"
+
+    second = invoke("ingest", str(pages), "--db", url)
+    assert second.exit_code == 1
+    assert "0 new articles" in second.output
+    assert json.loads(invoke("stats", "--json", "--db", url).output) == stats
+
+
+def test_extract_jsonl_fields(tmp_path: Path) -> None:
+    result = invoke("extract", *map(str, SEEDS), "--jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["source"] for r in records] == [str(p) for p in SEEDS]
+    for r in records:
+        assert {
+            "source",
+            "title",
+            "outlet",
+            "published",
+            "byline",
+            "dateline",
+            "language",
+            "summary",
+            "body",
+        } <= set(r)
+        assert r["published"].startswith("2025-02-2")
+        assert r["language"] == "en"
+        assert "North Korea" in r["title"]
+
+
+def test_extract_json_and_explain() -> None:
+    result = invoke("extract", str(SEEDS[2]), "--json", "--explain")
+    assert result.exit_code == 0, result.output
+    (record,) = json.loads(result.output)
+    assert record["dropped"], "the related-articles tail must show up as dropped"
+    assert all(d["reason"] for d in record["dropped"])
+    human = invoke("extract", str(SEEDS[1]), "--explain")
+    assert human.exit_code == 0, human.output
+    assert "dropped lines" in human.output
+
+
+def test_extract_missing_file_is_named() -> None:
+    result = invoke("extract", "no/such/page.txt", "--jsonl")
+    assert result.exit_code == 1
+    assert "no/such/page.txt" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_stories_table(sample_db: str) -> None:
+    result = invoke("stories", "--db", sample_db)
+    assert result.exit_code == 0, result.output
+    assert "stories" in result.output and "North Korea" in result.output
+
+
+def test_story_json_markdown_and_human(sample_db: str) -> None:
+    story_id = _seed_story(sample_db)["id"]
+    as_json = invoke("story", story_id, "--json", "--db", sample_db)
+    assert as_json.exit_code == 0, as_json.output
+    report = json.loads(as_json.output)
+    assert report["id"] == story_id
+    assert len(report["articles"]) == 3
+    assert {"entities", "claim_groups", "timeline", "summary"} <= set(report)
+    as_md = invoke("story", story_id, "--markdown", "--db", sample_db)
+    assert as_md.exit_code == 0 and as_md.output.lstrip().startswith("#")
+    human = invoke("story", story_id, "--db", sample_db)
+    assert human.exit_code == 0 and "North Korea" in human.output
+
+
+def test_story_unknown_id(sample_db: str) -> None:
+    result = invoke("story", "nope", "--db", sample_db)
+    assert result.exit_code == 2
+    assert "no story with id 'nope'" in result.output
+
+
+def test_search(sample_db: str) -> None:
+    result = invoke("search", "Kursk", "--json", "--db", sample_db)
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    assert hits and all(h["story_id"] == _seed_story(sample_db)["id"] for h in hits)
+    assert invoke("search", "Kursk", "--db", sample_db).exit_code == 0
+    nothing = invoke("search", "zzzyzzx", "--db", sample_db)
+    assert nothing.exit_code == 0 and "No article matches" in nothing.output
+
+
+def test_stats(sample_db: str) -> None:
+    counts = json.loads(invoke("stats", "--json", "--db", sample_db).output)
+    assert counts["articles"] == counts["pages"] > 3
+    assert counts["rejected"] == 0
+    assert counts["stories"] >= 2
+    assert "articles" in invoke("stats", "--db", sample_db).output
+
+
+def test_recluster_is_stable(sample_db: str) -> None:
+    before = _stories(sample_db)
+    result = invoke("recluster", "--db", sample_db)
+    assert result.exit_code == 0, result.output
+    assert _stories(sample_db) == before
+
+
+def test_bad_store_url_is_one_line() -> None:
+    result = invoke("stats", "--db", "nosuchdb://x")
+    assert result.exit_code == 2
+    assert "Error:" in result.output
+    assert "Traceback" not in result.output

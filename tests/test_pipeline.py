@@ -1,0 +1,74 @@
+"""The main job through the Python API: ingest, resume after a crash, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newsweave.pipeline
+from newsweave import Newsweave, NotFoundError, extract_paths
+from newsweave.models import Rejection
+
+SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
+
+
+@pytest.fixture
+def nw(tmp_path: Path):
+    with Newsweave(f"sqlite:///{tmp_path / 'store.db'}") as instance:
+        yield instance
+
+
+def test_ingest_counts_and_idempotence(nw: Newsweave) -> None:
+    first = nw.ingest([SAMPLES])
+    assert first.ok and len(first.added) >= 10
+    second = nw.ingest([SAMPLES])
+    assert second.added == [] and second.already_stored == len(first.added)
+    assert nw.stats()["articles"] == len(first.added)
+
+
+def test_crash_mid_run_resumes_without_duplicates(
+    nw: Newsweave, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = newsweave.pipeline.process_page
+    calls = {"n": 0}
+
+    def crash_on_fifth(page, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt  # as if the process were killed here
+        return real(page, **kwargs)
+
+    monkeypatch.setattr(newsweave.pipeline, "process_page", crash_on_fifth)
+    with pytest.raises(KeyboardInterrupt):
+        nw.ingest([SAMPLES])
+    assert nw.stats()["articles"] == 4
+    monkeypatch.setattr(newsweave.pipeline, "process_page", real)
+
+    resumed = nw.ingest([SAMPLES])
+    with Newsweave(f"sqlite:///{tmp_path / 'clean.db'}") as clean:
+        clean.ingest([SAMPLES])
+        assert nw.stats() == clean.stats()
+        assert [s.article_ids for s in nw.stories()] == [s.article_ids for s in clean.stories()]
+    assert resumed.already_stored == 4
+
+
+def test_report_and_lookups(nw: Newsweave) -> None:
+    nw.ingest([SAMPLES])
+    biggest = max(nw.stories(), key=lambda s: len(s.article_ids))
+    assert len(biggest.article_ids) == 3
+    report = nw.report(biggest.id)
+    assert report.story.id == biggest.id
+    assert nw.article(biggest.article_ids[0]).title
+    with pytest.raises(NotFoundError):
+        nw.story("missing")
+    with pytest.raises(NotFoundError):
+        nw.article("missing")
+    assert nw.search("Europa")
+
+
+def test_extract_paths_without_store(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    items = list(extract_paths([SAMPLES / "000_c5fdda3d84432073.txt", tmp_path / "empty.txt"]))
+    assert items[0].article.title == "North Korea Deploys More Troops to Russia, Reports Say"
+    assert isinstance(items[1], Rejection) and items[1].reason == "empty"
