@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from newsweave.cli import app
 
+from .conftest import BACKENDS, database
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "pages"
 SEEDS = sorted(SAMPLES.glob("0*_*.txt"))
@@ -42,13 +44,13 @@ def invoke(*args: str):
     return runner.invoke(app, list(args))
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> str:
-    """A store holding the bundled sample pages, ingested once for the module."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'sample.db'}"
-    result = invoke("ingest", str(SAMPLES), "--db", url)
-    assert result.exit_code == 0, result.output
-    return url
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A store holding the bundled sample pages, ingested once per backend."""
+    with database(request.param, tmp_path_factory.mktemp("db")) as url:
+        result = invoke("ingest", str(SAMPLES), "--db", url)
+        assert result.exit_code == 0, result.output
+        yield url
 
 
 def _stories(url: str) -> list[dict]:

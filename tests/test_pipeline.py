@@ -14,8 +14,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
 
 
 @pytest.fixture
-def nw(tmp_path: Path):
-    with Newsweave(f"sqlite:///{tmp_path / 'store.db'}") as instance:
+def nw(store_url: str):
+    with Newsweave(store_url) as instance:
         yield instance
 
 

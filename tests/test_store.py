@@ -5,10 +5,8 @@ Each PostgreSQL test runs in a schema of its own, dropped afterwards.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -37,30 +35,6 @@ from newsweave.store import store as store_module
 from newsweave.store.engine import parse_url
 from newsweave.store.migrate import MIGRATIONS, alembic_config
 from newsweave.store.schema import include_name, metadata
-
-POSTGRES_URL = os.environ.get("NEWSWEAVE_TEST_POSTGRES_URL")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL for an empty database of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'nested' / 'folder' / 'store.db'}"
-        return
-    if not POSTGRES_URL:
-        pytest.skip("NEWSWEAVE_TEST_POSTGRES_URL is not set")
-    base = parse_url(POSTGRES_URL)
-    schema = f"newsweave_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture

@@ -5,15 +5,36 @@ The stages, each a module: :mod:`~newsweave.ingest` (files to pages),
 :mod:`~newsweave.cluster` (articles to stories), :mod:`~newsweave.claims`
 (who said what), :mod:`~newsweave.story` (the cross-source comparison) and
 :mod:`~newsweave.store`. :class:`Newsweave` drives them over a store.
+
+Names are imported on first use, so that importing one stage (on a batch
+worker, say) does not load every other stage's models and libraries.
 """
 
-from newsweave.api import Newsweave, extract_paths
-from newsweave.config import Settings
-from newsweave.errors import NewsweaveError, NotFoundError, PageError, StoreError
-from newsweave.models import Article, Claim, Page, Quantity, Rejection, Story
-from newsweave.pipeline import IngestReport, Processed, process_page
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Newsweave": "newsweave.api",
+    "extract_paths": "newsweave.api",
+    "Settings": "newsweave.config",
+    "NewsweaveError": "newsweave.errors",
+    "NotFoundError": "newsweave.errors",
+    "PageError": "newsweave.errors",
+    "StoreError": "newsweave.errors",
+    "Article": "newsweave.models",
+    "Claim": "newsweave.models",
+    "Page": "newsweave.models",
+    "Quantity": "newsweave.models",
+    "Rejection": "newsweave.models",
+    "Story": "newsweave.models",
+    "IngestReport": "newsweave.pipeline",
+    "Processed": "newsweave.pipeline",
+    "process_page": "newsweave.pipeline",
+}
 
 __all__ = [
     "Article",
@@ -34,3 +55,19 @@ __all__ = [
     "extract_paths",
     "process_page",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'newsweave' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from newsweave.api import Newsweave, extract_paths
+    from newsweave.config import Settings
+    from newsweave.errors import NewsweaveError, NotFoundError, PageError, StoreError
+    from newsweave.models import Article, Claim, Page, Quantity, Rejection, Story
+    from newsweave.pipeline import IngestReport, Processed, process_page

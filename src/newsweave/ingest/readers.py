@@ -1,0 +1,194 @@
+"""Reading files into pages: plain text, HTML, gzip of either, and JSON Lines.
+
+A bad input never stops a run: it becomes a :class:`~newsweave.models.Rejection`
+that says why, keeps the bytes when they are small enough, and the next input
+is read. Everything streams: one file, or one JSON line, in memory at a time,
+and gzip is inflated only up to the size limit, so a gzip bomb costs nothing.
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import json
+import stat
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from newsweave.config import DEFAULT_MAX_PAGE_BYTES
+from newsweave.errors import PageError
+from newsweave.ingest.discover import discover
+from newsweave.ingest.pages import Kind, page_from_bytes
+from newsweave.models import Page, Rejection, content_hash
+
+#: Rejected inputs up to this size keep their bytes, so nothing is lost.
+RAW_KEEP_BYTES = 1024 * 1024
+
+_KIND_BY_SUFFIX: dict[str, Kind] = {
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+#: A JSON Lines record escapes its page (quotes, newlines, non-ASCII), so a
+#: line may be longer than the page it holds; longer than this, it is refused.
+_JSONL_LINE_FACTOR = 2
+#: What can go wrong reading a file: the OS, or a truncated or corrupt gzip.
+_READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def read_paths(
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES
+) -> Iterator[Page | Rejection]:
+    """Every page under ``paths`` (see :func:`discover`), or why each could not be read."""
+    for found in discover(paths):
+        if isinstance(found, Rejection):
+            yield found
+        else:
+            yield from read_file(found, max_bytes=max_bytes)
+
+
+def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Page | Rejection]:
+    """The pages in one file: one for a page file, one per line for ``.jsonl``.
+
+    ``.txt`` is text, ``.html``/``.htm``/``.xhtml`` HTML, anything else is
+    sniffed; ``.gz`` of any of these is inflated first, with ``max_bytes``
+    applied to the inflated size.
+    """
+    path = Path(path)
+    name = path.name.lower()
+    compressed = name.endswith(".gz")
+    suffix = Path(name.removesuffix(".gz")).suffix
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, compressed, max_bytes)
+        return
+    # Read past max_bytes up to RAW_KEEP_BYTES so a too-large page can be kept.
+    limit = max(max_bytes, RAW_KEEP_BYTES)
+    try:
+        with _open(path, compressed) as (stream, size):
+            # The size on disk only bounds a plain file; gzip is capped as it inflates.
+            raw = None if not compressed and size > limit else stream.read(limit + 1)
+    except _READ_ERRORS as error:
+        yield Rejection(str(path), "unreadable", _describe(error, compressed))
+        return
+    if raw is None or len(raw) > limit:
+        amount = f"{size} bytes" if raw is None else f"more than {limit} bytes"
+        what = f"inflates to {amount}" if compressed else amount
+        yield Rejection(str(path), "too_large", f"{what}, over the {max_bytes}-byte limit")
+        return
+    try:
+        yield page_from_bytes(raw, str(path), kind=_KIND_BY_SUFFIX.get(suffix), max_bytes=max_bytes)
+    except PageError as error:
+        yield _rejection(error, raw)
+
+
+@contextmanager
+def _open(path: Path, compressed: bool) -> Iterator[tuple[IO[bytes], int]]:
+    """A regular file opened for reading, and its size on disk."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        # Opening a FIFO or device would block or never end.
+        raise OSError(errno.EINVAL, "not a regular file")
+    with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
+        yield stream, info.st_size
+
+
+def _read_jsonl(path: Path, compressed: bool, max_bytes: int) -> Iterator[Page | Rejection]:
+    """One page or rejection per non-blank line; the file is a collection, so
+    only its lines are capped, not its size."""
+    lineno = 0
+    try:
+        with _open(path, compressed) as (stream, _):
+            limit = _JSONL_LINE_FACTOR * max_bytes
+            for lineno, line in _lines(stream, limit):
+                source = f"{path}:{lineno}"
+                if line is None:
+                    yield Rejection(source, "too_large", f"line is over {limit} bytes")
+                elif line.strip():
+                    yield _record(line, source, max_bytes)
+    except _READ_ERRORS as error:
+        source = f"{path}:{lineno + 1}" if lineno else str(path)
+        yield Rejection(source, "unreadable", _describe(error, compressed))
+
+
+def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines, ``None`` for one over ``limit`` bytes, which is skipped unread."""
+    lineno = 0
+    while line := stream.readline(limit + 1):
+        lineno += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+            yield lineno, None
+        else:
+            yield lineno, line
+
+
+def _record(line: bytes, source: str, max_bytes: int) -> Page | Rejection:
+    """One JSON Lines record as a page: ``url``, ``html`` or ``text``, ``fetched_at``."""
+
+    def bad(detail: str) -> Rejection:
+        return Rejection(source, "bad_record", detail, raw=_keep(line))
+
+    try:
+        record = json.loads(line)
+    except ValueError as error:
+        return bad(f"not valid JSON: {error}")
+    except RecursionError:
+        return bad("not valid JSON: nested too deeply")
+    if not isinstance(record, dict):
+        return bad(f"a JSON {type(record).__name__}, not an object")
+    url = record.get("url")
+    if url is not None and not isinstance(url, str):
+        return bad("url is not a string")
+    kind: Kind
+    for kind in ("html", "text"):
+        body = record.get(kind)
+        if body is not None:
+            break
+    else:
+        return bad("has neither html nor text")
+    if not isinstance(body, str):
+        return bad(f"{kind} is not a string")
+    fetched_at = record.get("fetched_at")
+    if fetched_at is not None:
+        if not isinstance(fetched_at, str):
+            return bad("fetched_at is not a string")
+        try:
+            fetched_at = datetime.fromisoformat(fetched_at)
+        except ValueError:
+            return bad(f"fetched_at is not an ISO 8601 date: {fetched_at!r}")
+    try:
+        raw = body.encode("utf-8")
+    except UnicodeEncodeError:
+        return bad(f"{kind} holds unpaired surrogates")
+    try:
+        return page_from_bytes(
+            raw,
+            source,
+            kind=kind,
+            url=url,
+            fetched_at=fetched_at,
+            declared_encoding="utf-8",
+            max_bytes=max_bytes,
+        )
+    except PageError as error:
+        return _rejection(error, raw)
+
+
+def _rejection(error: PageError, raw: bytes) -> Rejection:
+    return Rejection(error.source, error.reason, error.detail, content_hash(raw), _keep(raw))
+
+
+def _keep(raw: bytes) -> bytes | None:
+    return raw if len(raw) <= RAW_KEEP_BYTES else None
+
+
+def _describe(error: BaseException, compressed: bool) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return f"corrupt gzip data: {error}" if compressed else str(error)
