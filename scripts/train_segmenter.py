@@ -1,0 +1,41 @@
+"""Train newsweave's line segmenter on an extraction development set and ship it.
+
+Usage: python scripts/train_segmenter.py [DATA_DIR] [--out DIR] [--rounds N]
+
+DATA_DIR holds ``pages/*.txt`` and ``ground-truth.json`` (default: ../shared/extraction
+beside the repository). The model and its metadata are written into the package
+(src/newsweave/extract/) unless --out says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from newsweave.extract.training import ROUNDS, fit, load_dev_set, save
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    """Parse arguments, train on every development page, write the model files."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", type=Path, default=REPO.parent / "shared" / "extraction")
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "newsweave" / "extract")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    pages = load_dev_set(args.data)
+    booster, meta = fit(pages, args.rounds)
+    model_path, meta_path = save(booster, meta, args.out)
+    print(
+        f"trained {meta['version']} on {meta['pages']} pages / {meta['lines']} lines "
+        f"in {time.perf_counter() - started:.1f}s → {model_path} "
+        f"({model_path.stat().st_size / 1024:.0f} KiB), {meta_path}"
+    )
+
+
+if __name__ == "__main__":
+    main()

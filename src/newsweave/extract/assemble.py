@@ -1,0 +1,98 @@
+"""The clean-up both extraction paths share: dateline, outlet, language, the Article.
+
+Each path finds the title, body paragraphs and whatever evidence its input gives
+about authorship; this module turns that evidence into one consistent Article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from newsweave.errors import PageError
+from newsweave.extract.dates import Precision
+from newsweave.extract.fields import Byline, split_dateline
+from newsweave.extract.outlets import agency, same_outlet
+from newsweave.models import Article, DroppedLine, Page
+from newsweave.nlp.language import detect_language
+
+#: A page whose longest body paragraph is shorter than this holds no article.
+MIN_PARAGRAPH_WORDS = 12
+#: Nor does one whose body, all told, is shorter than this.
+MIN_BODY_WORDS = 40
+#: lingua is as sure on the body's opening as on all of it, and its time grows with length.
+LANGUAGE_SAMPLE_CHARS = 1500
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What a path found on its page, before the shared clean-up."""
+
+    title: str
+    body: list[str]
+    byline: Byline | None = None
+    #: An outlet credited near the headline ("The Hill27-02-2025").
+    credited: str | None = None
+    #: The site the page was read from (og:site_name, the URL's host).
+    site: str | None = None
+    published: datetime | None = None
+    precision: Precision | None = None
+    summary: str | None = None
+    dropped: list[DroppedLine] = field(default_factory=list)
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+
+def check_body(page: Page, body: list[str]) -> None:
+    """Raise ``PageError(no_article)`` unless ``body`` looks like an article."""
+    counts = [len(p.split()) for p in body]
+    if not counts or max(counts) < MIN_PARAGRAPH_WORDS or sum(counts) < MIN_BODY_WORDS:
+        raise PageError(
+            page.source,
+            "no_article",
+            f"no article body found (longest paragraph {max(counts, default=0)} words, "
+            f"{sum(counts)} words in all)",
+        )
+
+
+def build_article(page: Page, found: Evidence) -> Article:
+    """The Article for ``page`` from what a path found, with dateline and outlet settled."""
+    body = list(found.body)
+    dateline = None
+    dateline_outlet = None
+    if body:
+        split = split_dateline(body[0])
+        if split is not None:
+            dateline, dateline_outlet = split.place, split.outlet
+            if split.rest:
+                body[0] = split.rest
+            else:
+                found.dropped.append(DroppedLine(body.pop(0), "dateline"))
+    check_body(page, body)
+
+    organisation = found.byline.organisation if found.byline else None
+    wire = (organisation if organisation and agency(organisation) else None) or dateline_outlet
+    outlet = wire or organisation or found.credited or found.site
+    republished_by = found.site if found.site and not same_outlet(found.site, outlet) else None
+    if republished_by is None and found.credited and not same_outlet(found.credited, outlet):
+        republished_by = found.credited
+
+    text = "\n\n".join(body)
+    return Article(
+        id=page.id,
+        page_id=page.id,
+        source=page.source,
+        title=found.title,
+        body=body,
+        outlet=outlet,
+        republished_by=republished_by,
+        published=found.published,
+        published_precision=found.precision if found.published else None,
+        byline=found.byline.names if found.byline else None,
+        dateline=dateline,
+        language=detect_language(text[:LANGUAGE_SAMPLE_CHARS]),
+        summary=found.summary,
+        url=page.url,
+        dropped=found.dropped,
+        diagnostics=found.diagnostics,
+    )

@@ -1,0 +1,194 @@
+"""Publication dates from page lines: absolute dates, times of day, relative times.
+
+Absolute dates in the usual news formats are read with regular expressions and
+a month-name table (fast, and exact about what was found); dateparser, restricted
+to a few languages, handles what the table misses. A relative time ("2 hours
+ago") only means something against the moment the page was read, so it is
+resolved against a given reference time and otherwise left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
+from typing import Literal
+
+from newsweave.extract.patterns import RELATIVE_TIME_RE, UNIT_OF
+
+Precision = Literal["day", "time"]
+
+#: Month names and abbreviations in the languages newsweave meets, to month numbers.
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "january jan januari januar janvier enero janeiro gennaio janvier jänner январь января",
+        "february feb februari februar février fevrier febrero fevereiro febbraio февраль февраля",
+        "march mar maret märz maerz mars marzo março marzo maart март марта",
+        "april apr avril abril aprile апрель апреля",
+        "may mei mai mayo maio maggio май мая",
+        "june jun juni juin junio junho giugno июнь июня",
+        "july jul juli juillet julio julho luglio июль июля",
+        "august aug agustus août aout agosto augustus август августа",
+        "september sep sept septembre septiembre setembro settembre сентябрь сентября",
+        "october oct oktober octobre octubre outubro ottobre октябрь октября",
+        "november nov nopember novembre noviembre novembro ноябрь ноября",
+        "december dec desember dezember décembre diciembre dezembro dicembre декабрь декабря",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        MONTHS[_name] = _number
+#: Weekday names, which head many date lines ("Selasa, 5 Maret 2024").
+WEEKDAYS: frozenset[str] = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
+    "fri sat sun senin selasa rabu kamis jumat jum'at sabtu minggu montag dienstag mittwoch "
+    "donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "lunes martes miércoles jueves viernes sábado domingo segunda terça quarta quinta sexta "
+    "lunedì martedì mercoledì giovedì venerdì sabato domenica maandag dinsdag woensdag "
+    "donderdag vrijdag zaterdag zondag".split()
+)
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+_TIME = (
+    r"(?:\s*(?:[|,·•@-]|at|um|à|pukul|alle|às)?\s*"
+    r"(?P<hh>\d{1,2})[:.h](?P<mi>\d{2})(?::(?P<ss>\d{2}))?\s*"
+    r"(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*(?P<tz>UTC|GMT|Z)(?P<off>[+-]\d{1,2}(?::?\d{2})?)?)?)?"
+)
+_DATE_RES = [
+    re.compile(
+        r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+        r"(?:[T ](?P<hh>\d{2}):(?P<mi>\d{2})(?::(?P<ss>\d{2}))?(?:\.\d+)?"
+        r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+    ),
+    re.compile(
+        rf"\b(?P<mname>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+        + _TIME,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(?P<mname>{_MONTH_ALT})\.?,?"
+        rf"\s+(?:de\s+)?(?P<y>\d{{4}})" + _TIME,
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?<!\d)(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})(?!\d)" + _TIME),
+]
+
+
+def find_date(text: str) -> tuple[datetime, Precision] | None:
+    """The first absolute date in ``text`` with its precision, or ``None``.
+
+    Numeric dates are read day first ("27-02-2025"), month first only when the
+    day-first reading is impossible ("02/27/2025").
+    """
+    best: tuple[int, datetime, Precision] | None = None
+    for pattern in _DATE_RES:
+        for match in pattern.finditer(text):
+            parsed = _from_match(match)
+            if parsed is not None:
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), *parsed)
+                break
+    return None if best is None else (best[1], best[2])
+
+
+def _from_match(match: re.Match[str]) -> tuple[datetime, Precision] | None:
+    parts = match.groupdict()
+    year = int(parts["y"])
+    if parts.get("mname"):
+        month = MONTHS[parts["mname"].lower()]
+        day = int(parts["d"])
+    elif parts.get("a"):
+        day, month = int(parts["a"]), int(parts["b"])
+        if month > 12:
+            day, month = month, day
+    else:
+        month, day = int(parts["m"]), int(parts["d"])
+    if not 1990 <= year <= 2100:
+        return None
+    try:
+        value = datetime(year, month, day)
+    except ValueError:
+        return None
+    if parts.get("hh") is None:
+        return value, "day"
+    hour, minute = int(parts["hh"]), int(parts["mi"])
+    ampm = (parts.get("ampm") or "").replace(".", "").replace(" ", "").lower()
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return value, "day"
+    value = value.replace(hour=hour, minute=minute, second=int(parts.get("ss") or 0))
+    tz = _zone(parts.get("tz"), parts.get("off"))
+    return (value.replace(tzinfo=tz) if tz else value), "time"
+
+
+def _zone(name: str | None, offset: str | None) -> timezone | None:
+    if not name:
+        return None
+    # ISO puts the offset where the zone name would be ("+07:00"); "GMT+7" puts it after.
+    spec = name if name[0] in "+-" else offset
+    if not spec:
+        return UTC
+    match = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?", spec)
+    if match is None:
+        return None
+    delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
+    return timezone(-delta if match.group(1) == "-" else delta)
+
+
+def parse_loose(text: str, languages: tuple[str, ...]) -> tuple[datetime, Precision] | None:
+    """dateparser's reading of a short date-like line, for formats the table misses."""
+    if len(text) > 60 or not re.search(r"\b(?:19|20)\d{2}\b", text):
+        return None
+    value = _dateparser_parse(text, languages)
+    if value is None:
+        return None
+    has_time = bool(re.search(r"\d{1,2}[:.]\d{2}", text))
+    return (value if has_time else value.replace(hour=0, minute=0, second=0)), (
+        "time" if has_time else "day"
+    )
+
+
+@cache
+def _dateparser_parse(text: str, languages: tuple[str, ...]) -> datetime | None:
+    import dateparser  # slow to import, and needed only for unusual formats
+
+    return dateparser.parse(
+        text,
+        languages=list(languages),
+        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+    )
+
+
+_SECONDS = {
+    "second": 1,
+    "minute": 60,
+    "hour": 3600,
+    "day": 86400,
+    "week": 7 * 86400,
+    "month": 30 * 86400,
+    "year": 365 * 86400,
+}
+_ONE = {"a", "an", "one", "ein", "eine", "einer", "un", "une"}
+
+
+def find_relative(text: str) -> timedelta | None:
+    """How long ago a relative time in ``text`` says ("2 jam lalu" → 2 hours)."""
+    match = RELATIVE_TIME_RE.search(text)
+    if match is None:
+        return None
+    number = match.group("n1") or match.group("n2")
+    unit = UNIT_OF[(match.group("u1") or match.group("u2")).lower()]
+    count = 1 if number.lower() in _ONE else int(number)
+    return timedelta(seconds=count * _SECONDS[unit])
+
+
+def resolve_relative(ago: timedelta, reference_time: datetime) -> tuple[datetime, Precision]:
+    """The moment ``ago`` before ``reference_time``; day precision past a day back."""
+    value = reference_time - ago
+    if ago >= timedelta(days=1):
+        return value.replace(hour=0, minute=0, second=0, microsecond=0), "day"
+    return value.replace(microsecond=0), "time"

@@ -1,0 +1,154 @@
+"""Article fields read from lines: bylines, datelines, outlet credits.
+
+Both extraction paths (text dumps and HTML) end here, so an article gets the
+same byline, dateline and outlet whichever form its page came in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsweave.extract.dates import MONTHS, WEEKDAYS, find_date
+from newsweave.extract.outlets import agency, readable
+from newsweave.extract.patterns import BYLINE_RE
+
+#: Separators between a byline's names and the credit that follows them.
+_CREDIT_SPLIT_RE = re.compile(r"\s+[–—|-]\s+|\s*[|/]\s*|,\s+(?=[A-Z][\w.&' -]*$)")
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bdan\b|\bet\b|\by\b|\be\b)\s*")
+_NAME_PARTICLES = frozenset(
+    "de da di del della dos du van von der den le la al el bin binti ibn".split()
+)
+#: A dateline: "SEOUL, South Korea (AP) —", "TEMPO.CO, Jakarta -", "Jakarta (ANTARA) -".
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[A-Z][\w.'’&-]*(?:[ ,]+[\w.'’&-]+){0,5}?)\s*"
+    r"(?:\((?P<code>[^()]{1,30})\)\s*)?(?P<dash>[—–]|--?)\s+(?=\S)"
+)
+#: Words that introduce a date rather than name a publisher ("Updated 27-02-2025").
+_DATE_LABELS = frozenset(
+    "published updated posted date on last modified diterbitkan diperbarui veröffentlicht "
+    "aktualisiert publié mis à jour publicado actualizado pubblicato aggiornato gepubliceerd "
+    "bijgewerkt".split()
+)
+
+
+def normal_case(name: str) -> str:
+    """A name in capitals made readable: "HYUNG-JIN KIM" → "Hyung-Jin Kim", "MCDONALD" → "McDonald".
+
+    Names already in mixed case are left as written.
+    """
+    if not name.isupper():
+        return name
+    words = name.title().split()
+    return " ".join(
+        re.sub(r"^(Ma?c)([a-z])", lambda m: m.group(1) + m.group(2).upper(), w) if len(w) > 3 else w
+        for w in words
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """Who wrote it (names, in normal case) and the credited organisation, if any."""
+
+    names: str | None
+    organisation: str | None
+
+
+def parse_byline(text: str, *, require_prefix: bool = True) -> Byline | None:
+    """Read "By NAME – Associated Press" (or an author field) into names and organisation."""
+    match = BYLINE_RE.match(text.strip())
+    if match:
+        rest = match.group("rest")
+    elif require_prefix:
+        return None
+    else:
+        rest = text.strip()
+    parts = [p.strip() for p in _CREDIT_SPLIT_RE.split(rest) if p.strip()]
+    if not parts or len(parts[0].split()) > 12:
+        return None
+    names_part, organisation = parts[0], None
+    if len(parts) > 1:
+        organisation = readable(parts[-1])
+    known = agency(names_part)
+    if known:
+        return Byline(None, known)
+    names = [normal_case(n) for n in _NAME_SPLIT_RE.split(names_part) if n]
+    if not all(_looks_like_name(n) for n in names):
+        return None
+    return Byline(", ".join(names) if names else None, organisation)
+
+
+def _looks_like_name(text: str) -> bool:
+    """Two to five capitalised words, name particles allowed ("Ursula von der Leyen")."""
+    words = text.split()
+    return (
+        1 <= len(words) <= 5
+        and all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+        and words[0][0].isupper()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The place a report was filed from, the outlet or agency it names, and the text after it."""
+
+    place: str | None
+    outlet: str | None
+    rest: str
+
+
+def split_dateline(paragraph: str) -> Dateline | None:
+    """Split a leading dateline off a paragraph ("SEOUL, South Korea (AP) — South Korea's...").
+
+    The place must be short and either in capitals or followed by an agency code;
+    a capitalised domain in front ("TEMPO.CO, Jakarta") names the outlet.
+    """
+    match = _DATELINE_RE.match(paragraph)
+    if match is None:
+        return None
+    place, code = match.group("place").strip(" ,"), match.group("code")
+    parts = [p.strip() for p in place.split(",") if p.strip()]
+    outlet = None
+    if parts and _is_outlet_token(parts[0]) and len(parts) > 1:
+        outlet = readable(parts[0])
+        parts = parts[1:]
+    first = parts[0] if parts else ""
+    if code:
+        code_outlet = agency(code) or readable(code)
+        outlet = outlet or code_outlet
+    elif outlet is None and not (first.isupper() and len(first) > 1):
+        # Without an agency code, only a place in capitals marks a dateline
+        # ("WASHINGTON —"); "The minister - who..." is ordinary prose.
+        return None
+    if len(" ".join(parts).split()) > 6:
+        return None
+    rest = paragraph[match.end() :].strip()
+    return Dateline(", ".join(parts) or None, outlet, rest)
+
+
+def _is_outlet_token(text: str) -> bool:
+    return (
+        bool(
+            re.fullmatch(
+                r"[A-Za-z0-9-]+\.(?:co|com|net|org|id|news)(?:\.[a-z]{2})?", text, re.IGNORECASE
+            )
+        )
+        or agency(text) is not None
+    )
+
+
+def outlet_before_date(text: str) -> str | None:
+    """The outlet in a credit line like "The Hill27-02-2025" or "Reuters | Feb. 26, 2025"."""
+    found = find_date(text)
+    if found is None or len(text.split()) > 10:
+        return None
+    match = re.match(
+        r"^(?P<name>[A-Z][\w&.'’ -]{1,40}?)\s*[|·,–—-]?\s*(?=\d|[A-Z][a-z]{2,}\.?\s+\d)", text
+    )
+    if match is None:
+        return None
+    name = match.group("name").strip(" .-–—|,")
+    words = name.lower().split()
+    if not words or any(w.strip(".,") in _DATE_LABELS | MONTHS.keys() | WEEKDAYS for w in words):
+        return None
+    return readable(name)

@@ -1,0 +1,104 @@
+"""Outlet names: news agencies' codes and domain-like forms made readable.
+
+Pages name their publisher in many forms: an agency code in a dateline
+("(AP)"), a wire credit in a byline ("– Associated Press"), a domain in capitals
+("TEMPO.CO"), a host ("www.thehill.com"). These helpers turn each into one
+readable name so that copies of the same report agree on who wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+#: Wire services and agencies, by the codes and spellings they appear under.
+AGENCIES: dict[str, str] = {
+    "ap": "Associated Press",
+    "associated press": "Associated Press",
+    "the associated press": "Associated Press",
+    "afp": "Agence France-Presse",
+    "agence france-presse": "Agence France-Presse",
+    "agence france presse": "Agence France-Presse",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "dpa": "dpa",
+    "deutsche presse-agentur": "dpa",
+    "ani": "ANI",
+    "asian news international": "ANI",
+    "pti": "Press Trust of India",
+    "press trust of india": "Press Trust of India",
+    "ians": "IANS",
+    "bernama": "Bernama",
+    "yonhap": "Yonhap",
+    "antara": "Antara",
+    "kyodo": "Kyodo News",
+    "kyodo news": "Kyodo News",
+    "xinhua": "Xinhua",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "upi": "UPI",
+    "united press international": "UPI",
+    "tass": "TASS",
+    "ria novosti": "RIA Novosti",
+    "anadolu": "Anadolu Agency",
+    "anadolu agency": "Anadolu Agency",
+    "bloomberg": "Bloomberg",
+    "apa": "APA",
+    "sda": "SDA",
+    "belga": "Belga",
+    "anp": "ANP",
+}
+
+_DOMAIN_RE = re.compile(
+    r"^(?:https?://)?(?:www\.|m\.|amp\.)?(?P<name>[\w-]+(?:\.[\w-]+)*?)"
+    r"\.(?:co\.uk|co\.id|com\.au|co|com|net|org|id|news|tv|info|de|fr|es|it|uk|in|my|sg|ph)\.?$",
+    re.IGNORECASE,
+)
+
+
+def agency(name: str) -> str | None:
+    """The agency's readable name when ``name`` is a known wire code or spelling."""
+    return AGENCIES.get(re.sub(r"\s+", " ", name.strip(" .()[]–—-")).lower())
+
+
+def readable(name: str) -> str:
+    """A publisher name for people: "TEMPO.CO" → "Tempo", "thehill.com" → "thehill".
+
+    Agencies map to their full names; a domain loses its suffix; a long name in
+    capitals is title-cased, while a short one ("BBC") is taken as an acronym.
+    """
+    name = re.sub(r"\s+", " ", name).strip(" .,;:|-–—")
+    known = agency(name)
+    if known:
+        return known
+    match = _DOMAIN_RE.match(name)
+    if match and " " not in name:
+        name = match.group("name").split(".")[-1]
+        known = agency(name)
+        if known:
+            return known
+    if name.isupper() and len(name.replace(" ", "")) > 4:
+        return name.title()
+    return name
+
+
+def from_url(url: str | None) -> str | None:
+    """A publisher name from a page's address (its host without "www." and suffix)."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    if not host:
+        return None
+    return readable(host)
+
+
+def same_outlet(a: str | None, b: str | None) -> bool:
+    """Whether two names denote one publisher, ignoring case, spaces and "The"."""
+    if not a or not b:
+        return False
+
+    def key(s: str) -> str:
+        return re.sub(r"[^a-z0-9]|^the", "", s.lower())
+
+    ka, kb = key(a), key(b)
+    return ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka))

@@ -1,0 +1,254 @@
+"""Extraction from plain-text page dumps: segment the lines, then read the fields.
+
+The learned segmenter decides which lines are body. The headline, byline,
+dates, outlet credit and standfirst are then read from the lines around the
+body, never from the tail of the page (related stories carry their own
+headlines and timestamps) nor from photo captions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from newsweave.errors import PageError
+from newsweave.extract.assemble import Evidence, build_article
+from newsweave.extract.dates import find_date, find_relative, parse_loose, resolve_relative
+from newsweave.extract.features import (
+    Line,
+    is_date_line,
+    is_relative_time_line,
+    normalise,
+    split_lines,
+)
+from newsweave.extract.fields import Byline, outlet_before_date, parse_byline, split_dateline
+from newsweave.extract.outlets import from_url
+from newsweave.extract.patterns import (
+    CAPTION_RE,
+    CREDIT_RE,
+    CTA_RE,
+    SENTENCE_BREAK_RE,
+    TAIL_HEADING_RE,
+    TERMINALS,
+)
+from newsweave.extract.segmenter import SegmenterModel, load_model, segment
+from newsweave.models import Article, DroppedLine, Page
+
+#: How far (in lines) before the body the headline, byline and dates may sit.
+HEADER_REACH = 15
+#: A standfirst is a full sentence, not a label.
+MIN_SUMMARY_WORDS = 8
+
+
+def extract_text(
+    page: Page,
+    *,
+    reference_time: datetime | None,
+    explain: bool,
+    model: SegmenterModel | None = None,
+) -> Article:
+    """The Article in a text page; raises ``PageError(no_article)`` when there is none.
+
+    ``model`` replaces the shipped segmenter (the benchmark's cross-validation).
+    """
+    lines = split_lines(page.text)
+    if not lines:
+        raise PageError(page.source, "no_article", "the page has no text")
+    model = model or load_model()
+    seg = segment(lines, model)
+    body_idx = [i for i, label in enumerate(seg.labels) if label]
+    if not body_idx:
+        raise PageError(page.source, "no_article", "no line of the page reads as article body")
+
+    roles: dict[int, str] = {}
+    title_i = seg.title if seg.title is not None else _fallback_title(lines, body_idx[0])
+    title = lines[title_i].text if title_i is not None else ""
+    if title_i is not None:
+        key = normalise(title)
+        for i, line in enumerate(lines):
+            if normalise(line.text) == key:
+                roles[i] = "title"
+
+    first = next((i for i in body_idx if i not in roles), body_idx[0])
+    last = body_idx[-1]
+    header_start = max(0, min(first, title_i if title_i is not None else first) - HEADER_REACH)
+
+    byline, byline_i = _find_byline(lines, header_start, last, roles)
+    if byline_i is not None:
+        roles[byline_i] = "byline"
+    summary_i = _find_summary(lines, seg.labels, title_i, roles)
+    if summary_i is not None:
+        roles[summary_i] = "summary"
+
+    published, precision, date_i = _find_published(
+        lines, header_start, first, last, title_i, seg.labels, reference_time
+    )
+    if date_i is not None:
+        roles.setdefault(date_i, "date")
+    credited, credit_i = _find_credit(lines, header_start, first, roles)
+    if credit_i is not None:
+        roles.setdefault(credit_i, "outlet_credit")
+
+    body = [lines[i].text for i in body_idx if i not in roles]
+    dropped = [
+        DroppedLine(line.text, roles.get(i) or _reason(line, i, title_i, first, last))
+        for i, line in enumerate(lines)
+        if not seg.labels[i] or i in roles
+    ]
+    diagnostics: dict[str, object] = {
+        "method": "text-segmenter",
+        "model": model.version,
+        "lines": len(lines),
+        "body_lines": len(body),
+        "dropped_lines": len(dropped),
+        "title_line": lines[title_i].number if title_i is not None else None,
+        "body_span": [lines[first].number, lines[last].number],
+    }
+    if explain:
+        diagnostics["line_scores"] = [
+            {"line": line.number, "p_body": round(float(p), 4), "body": bool(y), "text": line.text}
+            for line, p, y in zip(lines, seg.probabilities, seg.labels, strict=True)
+        ]
+    found = Evidence(
+        title=title,
+        body=body,
+        byline=byline,
+        credited=credited,
+        site=from_url(page.url),
+        published=published,
+        precision=precision,
+        summary=lines[summary_i].text if summary_i is not None else None,
+        dropped=dropped,
+        diagnostics=diagnostics,
+    )
+    return build_article(page, found)
+
+
+def _fallback_title(lines: list[Line], first_body: int) -> int | None:
+    """Without a headline the segmenter trusts, the last short line above the body."""
+    for i in range(first_body - 1, max(-1, first_body - HEADER_REACH), -1):
+        words = len(lines[i].text.split())
+        if 3 <= words <= 30 and not is_date_line(lines[i].text, words):
+            return i
+    return None
+
+
+def _find_byline(
+    lines: list[Line], start: int, last: int, roles: dict[int, str]
+) -> tuple[Byline | None, int | None]:
+    for i in range(start, last + 1):
+        # Inside the article only a short line on its own can be a byline.
+        if i in roles or len(lines[i].text.split()) > 14:
+            continue
+        byline = parse_byline(lines[i].text)
+        if byline is not None:
+            return byline, i
+    return None, None
+
+
+def _find_summary(
+    lines: list[Line], labels, title_i: int | None, roles: dict[int, str]
+) -> int | None:
+    """The standfirst: a full sentence right under the headline, set apart from the body.
+
+    It is set apart when furniture (a caption, byline, timestamp) separates it
+    from the body that follows, or when that body opens with a dateline, which
+    marks where the story itself begins.
+    """
+    if title_i is None:
+        return None
+    candidate = next((i for i in range(title_i + 1, len(lines)) if i not in roles), None)
+    if candidate is None:
+        return None
+    text = lines[candidate].text
+    if (
+        len(text.split()) < MIN_SUMMARY_WORDS
+        or CAPTION_RE.search(text)
+        or is_relative_time_line(text)
+        or is_date_line(text, len(text.split()))
+        or split_dateline(text) is not None
+    ):
+        return None
+    following = next(
+        (i for i in range(candidate + 1, len(lines)) if labels[i] and i not in roles), None
+    )
+    if following is None:
+        return None
+    separated = following > candidate + 1
+    return candidate if separated or split_dateline(lines[following].text) else None
+
+
+def _find_published(
+    lines: list[Line],
+    start: int,
+    first: int,
+    last: int,
+    title_i: int | None,
+    labels,
+    reference_time: datetime | None,
+):
+    """The page's own date: the absolute date nearest the headline, else a relative one.
+
+    Only the header and the article are searched, not the tail (teasers carry
+    their own dates), and captions are skipped (a file photo has another date).
+    """
+    anchor = title_i if title_i is not None else first
+    candidates = []
+    for i in range(start, last + 1):
+        text = lines[i].text
+        n_words = len(text.split())
+        if labels[i] or CAPTION_RE.search(text) or n_words > 12:
+            continue
+        found = find_date(text)
+        if found is not None:
+            candidates.append((abs(i - anchor), i, *found))
+    if candidates:
+        _, i, value, precision = min(candidates)
+        return value, precision, i
+    for i in range(start, min(first + 1, len(lines))):
+        found = parse_loose(lines[i].text, ("en",))
+        if found is not None and not labels[i]:
+            return found[0], found[1], i
+    if reference_time is not None:
+        for i in range(start, min(first + 3, len(lines))):
+            if is_relative_time_line(lines[i].text):
+                ago = find_relative(lines[i].text)
+                if ago is not None:
+                    value, precision = resolve_relative(ago, reference_time)
+                    return value, precision, i
+    return None, None, None
+
+
+def _find_credit(
+    lines: list[Line], start: int, first: int, roles: dict[int, str]
+) -> tuple[str | None, int | None]:
+    for i in range(start, first):
+        if i in roles and roles[i] != "date":
+            continue
+        credited = outlet_before_date(lines[i].text)
+        if credited:
+            return credited, i
+    return None, None
+
+
+def _reason(line: Line, i: int, title_i: int | None, first: int, last: int) -> str:
+    """Why a line is not body, in the most specific words that fit."""
+    text = line.text
+    n_words = len(text.split())
+    if is_relative_time_line(text):
+        return "relative_time"
+    if CAPTION_RE.search(text):
+        return "caption"
+    if CREDIT_RE.match(text):
+        return "credit"
+    if is_date_line(text, n_words):
+        return "date"
+    if n_words <= 12 and CTA_RE.search(text):
+        return "call_to_action"
+    if n_words <= 8 and TAIL_HEADING_RE.match(text):
+        return "section_heading"
+    if i > last:
+        prose = n_words >= 12 and (text[-1] in TERMINALS or SENTENCE_BREAK_RE.search(text))
+        return "related_content" if prose else "after_article"
+    if (title_i is not None and i < title_i) or i < first:
+        return "before_article"
+    return "boilerplate"

@@ -1,0 +1,280 @@
+"""Article extraction end to end: the seed pages' fields, other layouts and languages."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsweave.errors import PageError
+from newsweave.extract import extract
+from newsweave.models import Article, Page, content_hash
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "seeds"
+
+
+def make_page(text: str, kind: str = "text", source: str = "test.txt", url: str | None = None):
+    raw = text.encode("utf-8")
+    return Page(content_hash(raw), source, raw, text, "utf-8", kind, url=url)  # type: ignore[arg-type]
+
+
+def _seed_gold() -> dict:
+    path = SEEDS / "gold.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))["documents"]
+
+
+SEED_GOLD = _seed_gold()
+needs_seeds = pytest.mark.skipif(not SEED_GOLD, reason="../shared/seeds is not present")
+
+
+@pytest.fixture(scope="module")
+def seed_articles() -> dict[str, Article]:
+    articles = {}
+    for name in SEED_GOLD:
+        raw = (SEEDS / name).read_bytes()
+        page = Page(content_hash(raw), name, raw, raw.decode("utf-8"), "utf-8", "text")
+        articles[name] = extract(page)
+    return articles
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", sorted(SEED_GOLD))
+@pytest.mark.parametrize("field", ["title", "outlet", "byline", "dateline", "language", "summary"])
+def test_seed_fields(seed_articles: dict[str, Article], name: str, field: str) -> None:
+    gold = SEED_GOLD[name]
+    if field not in gold:
+        assert getattr(seed_articles[name], field) is None
+    else:
+        assert getattr(seed_articles[name], field) == gold[field]
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", sorted(SEED_GOLD))
+def test_seed_published_date(seed_articles: dict[str, Article], name: str) -> None:
+    article = seed_articles[name]
+    assert article.published is not None
+    assert article.published.date().isoformat() == SEED_GOLD[name]["published"]
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", sorted(SEED_GOLD))
+def test_seed_body_bounds(seed_articles: dict[str, Article], name: str) -> None:
+    article, gold = seed_articles[name], SEED_GOLD[name]
+    assert article.body[0].startswith(gold["body_starts"])
+    assert article.body[-1].endswith(gold["body_ends"])
+    for excluded in gold["excluded"]:
+        assert excluded not in article.text
+
+
+@needs_seeds
+@pytest.mark.parametrize("name", sorted(SEED_GOLD))
+def test_seed_republisher_differs_from_outlet(seed_articles: dict[str, Article], name: str) -> None:
+    article = seed_articles[name]
+    assert article.republished_by != article.outlet
+    assert article.dropped, "every dropped line is listed"
+    assert article.id == article.page_id == content_hash((SEEDS / name).read_bytes())
+
+
+GERMAN = """\
+Startseite
+Politik
+Wirtschaft
+Sport
+Kultur
+
+Bundesregierung beschließt neues Gesetz zur Energiewende
+
+Von ANNA MÜLLER | dpa
+12.03.2024, 14:30 Uhr
+
+BERLIN (dpa) - Die Bundesregierung hat am Dienstag ein neues Gesetz zur Energiewende beschlossen, \
+das den Ausbau der Windkraft an Land deutlich beschleunigen soll.
+Nach Angaben des Wirtschaftsministeriums sollen die Genehmigungsverfahren für neue Anlagen \
+künftig nur noch halb so lange dauern wie bisher, und die Länder müssen mehr Flächen ausweisen.
+Kritik kam von Umweltverbänden, die vor einer Schwächung des Naturschutzes warnen. Die \
+Opposition sprach von einem Schritt in die richtige Richtung, der aber zu spät komme.
+Der Bundestag soll das Gesetz noch vor der Sommerpause beraten, wie eine Sprecherin der \
+Regierung am Nachmittag in Berlin mitteilte.
+
+Mehr zum Thema
+Bahn streicht Verbindungen im Süden
+vor 2 Stunden
+Wetter: Sturm zieht über Norddeutschland
+vor 3 Stunden
+Impressum
+Datenschutz
+"""
+
+INDONESIAN = """\
+Beranda | Nasional | Ekonomi | Olahraga
+
+Pemerintah Umumkan Kenaikan Anggaran Pendidikan Tahun Depan
+
+Oleh: Budi Santoso
+Selasa, 5 Maret 2024 10:15 WIB
+
+WARTABARU.CO.ID, Surabaya - Pemerintah mengumumkan kenaikan anggaran pendidikan untuk tahun \
+depan sebagai bagian dari rencana jangka panjang untuk meningkatkan kualitas sekolah di daerah.
+
+Menteri Keuangan mengatakan bahwa tambahan dana tersebut akan digunakan untuk memperbaiki \
+gedung sekolah dan meningkatkan kesejahteraan guru di seluruh provinsi.
+
+Sejumlah pengamat menilai langkah ini sudah tepat, namun mereka meminta pemerintah untuk \
+mengawasi penggunaan anggaran agar tidak terjadi penyimpangan di tingkat daerah.
+
+Baca juga: Harga Beras Turun di Pasar Tradisional
+
+Berita Terkait
+Harga Beras Turun di Pasar Tradisional
+2 jam lalu
+Banjir Rendam Ratusan Rumah di Pesisir
+1 hari lalu
+"""
+
+RELATIVE = """\
+Home
+World
+Business
+
+City council approves plan to expand public transport network
+
+3 hours ago
+
+The city council voted on Tuesday to approve a long-debated plan that will add four new tram \
+lines and extend the night bus service to the outer districts of the city.
+Supporters of the plan said it would cut traffic and pollution in the centre, while opponents \
+warned that the cost could rise well beyond the budget the council set last year.
+Construction is expected to begin next spring and to take about three years, officials said.
+
+Share this article
+Subscribe to our newsletter
+"""
+
+HTML = """\
+<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Storm closes ports along the coast | Coastal Herald</title>
+<meta property="og:title" content="Storm closes ports along the coast">
+<meta property="og:site_name" content="Coastal Herald">
+<meta property="og:description" content="Authorities shut three ports on Monday as a powerful \
+storm brought high winds and heavy rain to the region.">
+<meta property="article:published_time" content="2024-11-04T08:45:00+00:00">
+<meta name="author" content="Maria Lopez">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Storm closes ports along the coast</h1>
+<p>LISBON (Reuters) — Port authorities closed three harbours on Monday morning after a storm \
+with gusts of more than 120 kilometres an hour swept in from the Atlantic overnight.</p>
+<p>Ferries were cancelled and fishing boats were ordered to stay in harbour until the wind \
+drops, which forecasters expect to happen late on Tuesday.</p>
+<p>The civil protection agency said several roads near the shore were flooded and asked people \
+to avoid travelling unless it was necessary.</p>
+<p>Power was cut to about 40,000 homes at the height of the storm, the grid operator said, \
+and most of them had been reconnected by the afternoon.</p>
+</article>
+<footer><p>Copyright 2024 Coastal Herald. All rights reserved.</p></footer>
+</body></html>
+"""
+
+NO_ARTICLE = """\
+Home
+News
+Sport
+Weather
+Contact us
+Privacy policy
+Terms of use
+Login
+Subscribe
+"""
+
+
+def test_german_page_with_wire_byline() -> None:
+    article = extract(make_page(GERMAN))
+    assert article.title == "Bundesregierung beschließt neues Gesetz zur Energiewende"
+    assert article.byline == "Anna Müller"
+    assert article.outlet == "dpa"
+    assert article.dateline == "BERLIN"
+    assert article.language == "de"
+    assert article.published == datetime(2024, 3, 12, 14, 30)
+    assert article.published_precision == "time"
+    assert article.body[0].startswith("Die Bundesregierung hat am Dienstag")
+    assert article.body[-1].endswith("in Berlin mitteilte.")
+    assert "Bahn streicht" not in article.text
+    reasons = {d.text: d.reason for d in article.dropped}
+    assert reasons["vor 2 Stunden"] == "relative_time"
+
+
+def test_indonesian_page_with_outlet_in_dateline() -> None:
+    article = extract(make_page(INDONESIAN, url="https://www.wartabaru.co.id/read/123"))
+    assert article.title == "Pemerintah Umumkan Kenaikan Anggaran Pendidikan Tahun Depan"
+    assert article.outlet == "Wartabaru"
+    assert article.republished_by is None
+    assert article.dateline == "Surabaya"
+    assert article.byline == "Budi Santoso"
+    assert article.language == "id"
+    assert article.published is not None
+    assert article.published.date().isoformat() == "2024-03-05"
+    assert article.body[0].startswith("Pemerintah mengumumkan kenaikan")
+    assert article.body[-1].endswith("di tingkat daerah.")
+    assert "Baca juga" not in article.text
+    assert "jam lalu" not in article.text
+
+
+def test_relative_date_needs_reference_time() -> None:
+    page = make_page(RELATIVE)
+    without = extract(page)
+    assert without.published is None
+    reference = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+    with_ref = extract(page, reference_time=reference)
+    assert with_ref.published == datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
+    assert with_ref.published_precision == "time"
+    assert with_ref.title == "City council approves plan to expand public transport network"
+    assert with_ref.body[-1].startswith("Construction is expected")
+
+
+def test_explain_adds_line_scores() -> None:
+    article = extract(make_page(RELATIVE), explain=True)
+    scores = article.diagnostics["line_scores"]
+    assert len(scores) == article.diagnostics["lines"]
+    assert all(0.0 <= s["p_body"] <= 1.0 for s in scores)
+    assert article.diagnostics["method"] == "text-segmenter"
+    assert article.diagnostics["model"]
+
+
+def test_html_page_with_og_metadata() -> None:
+    page = make_page(HTML, kind="html", source="storm.html", url="https://coastalherald.example/x")
+    article = extract(page)
+    assert article.title == "Storm closes ports along the coast"
+    assert article.outlet == "Reuters"
+    assert article.republished_by == "Coastal Herald"
+    assert article.dateline == "LISBON"
+    assert article.byline == "Maria Lopez"
+    assert article.published == datetime(2024, 11, 4, 8, 45, tzinfo=UTC)
+    assert article.language == "en"
+    assert article.body[0].startswith("Port authorities closed three harbours")
+    assert len(article.body) == 4
+    assert article.summary is not None and article.summary.startswith("Authorities shut")
+    assert article.diagnostics["method"] == "trafilatura"
+
+
+@pytest.mark.parametrize("kind", ["text", "html"])
+def test_page_without_article_raises(kind: str) -> None:
+    text = NO_ARTICLE if kind == "text" else "<html><body><nav>Home News</nav></body></html>"
+    with pytest.raises(PageError) as info:
+        extract(make_page(text, kind=kind))
+    assert info.value.reason == "no_article"
+
+
+def test_to_dict_is_json_ready() -> None:
+    article = extract(make_page(GERMAN))
+    data = json.loads(json.dumps(article.to_dict()))
+    assert data["published"] == "2024-03-12T14:30:00"
+    assert data["body"].startswith("Die Bundesregierung")

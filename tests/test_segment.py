@@ -1,0 +1,171 @@
+"""The line segmenter and the field helpers it relies on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from newsweave.extract.dates import find_date, find_relative, resolve_relative
+from newsweave.extract.features import (
+    FEATURE_NAMES,
+    featurize,
+    find_title,
+    furniture_mask,
+    is_relative_time_line,
+    split_lines,
+)
+from newsweave.extract.fields import normal_case, outlet_before_date, parse_byline, split_dateline
+from newsweave.extract.outlets import from_url, readable, same_outlet
+from newsweave.extract.segmenter import load_model, segment
+
+PAGE = """\
+Menu
+Home | World | Business
+
+Council approves new budget for city schools
+
+The city council approved a new budget for schools on Monday, adding money for teachers.
+Council members said the budget would also pay for repairs to older school buildings.
+The vote was nine to two, with the two members against saying the plan cost too much.
+
+Related
+Council approves new budget for city schools
+2 hours ago
+"""
+
+
+def test_split_lines_keeps_numbers_and_blank_neighbours() -> None:
+    lines = split_lines("a\n\n  b  \nc\n")
+    assert [(x.text, x.number, x.blank_before, x.blank_after) for x in lines] == [
+        ("a", 0, True, True),
+        ("b", 2, True, False),
+        ("c", 3, False, True),
+    ]
+
+
+def test_featurize_shape_and_title() -> None:
+    lines = split_lines(PAGE)
+    features, title = featurize(lines)
+    assert features.shape == (len(lines), len(FEATURE_NAMES))
+    assert np.isfinite(features).all()
+    assert lines[title].text == "Council approves new budget for city schools"
+    assert find_title(lines) == title
+
+
+def test_furniture_is_capped_and_body_found() -> None:
+    lines = split_lines(PAGE)
+    features, _ = featurize(lines)
+    furniture = [lines[i].text for i in np.flatnonzero(furniture_mask(features))]
+    assert "2 hours ago" in furniture
+    seg = segment(lines)
+    body = [x.text for x, y in zip(lines, seg.labels, strict=True) if y]
+    assert body[0].startswith("The city council approved")
+    assert body[-1].startswith("The vote was nine to two")
+
+
+def test_model_loads_once() -> None:
+    assert load_model() is load_model()
+    assert load_model().version.startswith("lgb-hmm-")
+
+
+def test_viterbi_smooths_a_lone_dip() -> None:
+    model = load_model()
+    labels = model.decode(np.array([0.01, 0.02, 0.95, 0.97, 0.4, 0.96, 0.98, 0.01, 0.02]))
+    assert labels.tolist() == [0, 0, 1, 1, 1, 1, 1, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("text", "ago"),
+    [
+        ("1 hour ago", timedelta(hours=1)),
+        ("time26 minutes ago", timedelta(minutes=26)),
+        ("2 jam lalu", timedelta(hours=2)),
+        ("1 hari lalu", timedelta(days=1)),
+        ("vor 3 Stunden", timedelta(hours=3)),
+        ("il y a 2 jours", timedelta(days=2)),
+        ("hace 5 minutos", timedelta(minutes=5)),
+        ("29m ago", timedelta(minutes=29)),
+    ],
+)
+def test_relative_times(text: str, ago: timedelta) -> None:
+    assert is_relative_time_line(text)
+    assert find_relative(text) == ago
+
+
+def test_prose_mentioning_time_is_not_a_timestamp_line() -> None:
+    assert not is_relative_time_line(
+        "The fire started 2 hours ago and is still burning, police said."
+    )
+
+
+def test_resolve_relative_precision() -> None:
+    ref = datetime(2025, 2, 27, 12, 0, tzinfo=UTC)
+    assert resolve_relative(timedelta(hours=2), ref) == (ref - timedelta(hours=2), "time")
+    assert resolve_relative(timedelta(days=1), ref)[1] == "day"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("February 27, 2025 | 06:38 pm", (datetime(2025, 2, 27, 18, 38), "time")),
+        ("date 2025-02-27 Section", (datetime(2025, 2, 27), "day")),
+        ("Outlet27-02-2025", (datetime(2025, 2, 27), "day")),
+        ("Feb. 26, 2025", (datetime(2025, 2, 26), "day")),
+        ("Selasa, 5 Maret 2024 10:15 WIB", (datetime(2024, 3, 5, 10, 15), "time")),
+        ("12.03.2024, 14:30 Uhr", (datetime(2024, 3, 12, 14, 30), "time")),
+        ("02/27/2025", (datetime(2025, 2, 27), "day")),
+    ],
+)
+def test_find_date(text: str, expected: tuple) -> None:
+    assert find_date(text) == expected
+
+
+def test_bylines() -> None:
+    assert parse_byline("By HYUNG-JIN KIM – Associated Press").names == "Hyung-Jin Kim"
+    assert parse_byline("By HYUNG-JIN KIM – Associated Press").organisation == "Associated Press"
+    assert parse_byline("By Jane Doe and John Smith").names == "Jane Doe, John Smith"
+    assert parse_byline("Di Jakarta hari ini hujan turun deras sekali") is None
+    assert normal_case("SEAN MCDONALD") == "Sean McDonald"
+    assert normal_case("PAT O'BRIEN") == "Pat O'Brien"
+    assert normal_case("Ursula von der Leyen") == "Ursula von der Leyen"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place", "outlet", "rest"),
+    [
+        (
+            "SEOUL, South Korea (AP) — South Korea's spy agency said",
+            "SEOUL, South Korea",
+            "Associated Press",
+            "South Korea's spy agency said",
+        ),
+        (
+            "NEWSSITE.CO, Jakarta -  Sources said on Thursday",
+            "Jakarta",
+            "Newssite",
+            "Sources said on Thursday",
+        ),
+        ("Jakarta (ANTARA) - The ministry said", "Jakarta", "Antara", "The ministry said"),
+        ("WASHINGTON — The Senate voted", "WASHINGTON", None, "The Senate voted"),
+    ],
+)
+def test_datelines(paragraph: str, place: str, outlet: str | None, rest: str) -> None:
+    split = split_dateline(paragraph)
+    assert split is not None
+    assert (split.place, split.outlet, split.rest) == (place, outlet, rest)
+
+
+def test_prose_with_a_dash_is_not_a_dateline() -> None:
+    assert split_dateline("The minister - who spoke on Monday - said no.") is None
+
+
+def test_outlets() -> None:
+    assert readable("TEMPO.CO") == "Tempo"
+    assert readable("AP") == "Associated Press"
+    assert readable("BBC") == "BBC"
+    assert from_url("https://www.example-news.com/a/b") == "example-news"
+    assert same_outlet("The Hill", "the hill")
+    assert outlet_before_date("The Hill27-02-2025") == "The Hill"
+    assert outlet_before_date("Updated 27-02-2025") is None
