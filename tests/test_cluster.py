@@ -1,0 +1,266 @@
+"""Story grouping: seeds together, other events apart, copies found, same answer every run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsweave.cluster import GroupingConfig, StoryGrouper, group, story_id_for
+from newsweave.models import Article, Story, sort_time
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "seeds"
+
+DAY = datetime(2025, 2, 27, tzinfo=UTC)
+
+
+def make(
+    key: str,
+    title: str,
+    body: list[str],
+    published: datetime | None = DAY,
+    outlet: str | None = None,
+    precision: str | None = "time",
+) -> Article:
+    article_id = hashlib.sha256(key.encode()).hexdigest()
+    return Article(
+        id=article_id,
+        page_id=article_id,
+        source=f"{key}.txt",
+        title=title,
+        body=body,
+        outlet=outlet,
+        published=published,
+        published_precision=precision if published else None,  # type: ignore[arg-type]
+    )
+
+
+# Other events of the same days, written for these tests. The first shares the
+# war, the countries and much vocabulary with the seeds but is another event.
+OTHERS = [
+    make(
+        "odesa",
+        "Russian drones strike Odesa port, damaging grain terminal",
+        [
+            "KYIV, Ukraine — Russian drones struck the port of Odesa overnight, setting a "
+            "grain terminal on fire and injuring four workers, Ukraine's air force said on "
+            "Thursday.",
+            "The air force said it shot down 61 of the 83 Shahed drones Russia launched "
+            "across southern Ukraine. Firefighters needed several hours to put out the blaze "
+            "at the terminal, which handles wheat and corn exports.",
+            "Oleh Kiper, the governor of the Odesa region, said the attack damaged two "
+            "warehouses and a berth used by a cargo ship flagged in Panama.",
+            "Ukraine has kept a shipping corridor through the Black Sea open despite "
+            "repeated strikes on its ports since Moscow quit a grain export deal in 2023.",
+        ],
+        DAY + timedelta(hours=3),
+        "Reuters",
+    ),
+    make(
+        "football",
+        "Liverpool beat Newcastle 2-0 to stretch Premier League lead",
+        [
+            "LIVERPOOL, England — Dominik Szoboszlai and Alexis Mac Allister scored in the "
+            "first half as Liverpool beat Newcastle 2-0 at Anfield on Wednesday to move 13 "
+            "points clear at the top of the Premier League.",
+            "Szoboszlai fired in from the edge of the box after 11 minutes and Mac Allister "
+            "doubled the lead with a curling shot before half-time.",
+            "Newcastle, who face Liverpool again in the League Cup final next month, rarely "
+            "threatened Alisson's goal. Manager Eddie Howe said his side lacked energy.",
+            "Arsenal, in second place, have a game in hand against Nottingham Forest.",
+        ],
+        DAY + timedelta(hours=5),
+        "Associated Press",
+    ),
+    make(
+        "economy",
+        "German economy shrinks again as exports slump",
+        [
+            "BERLIN — Germany's economy contracted by 0.2% in the fourth quarter, the "
+            "federal statistics office said on Thursday, confirming a second year of "
+            "recession for Europe's largest economy.",
+            "Exports fell 2.1% from the previous quarter as demand from China weakened, "
+            "while household spending rose only slightly. Economists expect growth of "
+            "0.3% at best this year.",
+            "The figures add pressure on the next government to revive investment. "
+            "Friedrich Merz, whose conservatives won Sunday's election, has promised to "
+            "cut corporate taxes and energy costs.",
+            "The European Central Bank is expected to cut interest rates again next week.",
+        ],
+        DAY + timedelta(hours=7),
+        "Deutsche Welle",
+    ),
+    make(
+        "gaza",
+        "Israel and Hamas complete exchange of prisoners for hostages' remains",
+        [
+            "JERUSALEM — Israel received the remains of four hostages from Hamas overnight "
+            "and released more than 600 Palestinian prisoners, completing the last exchange "
+            "of the first phase of the ceasefire in Gaza.",
+            "The Red Cross transported the prisoners from Ofer prison to Ramallah, where "
+            "crowds greeted buses. Egypt and Qatar are mediating talks on the second phase.",
+            "Prime Minister Benjamin Netanyahu's office confirmed the identities of the four "
+            "hostages after forensic examination.",
+        ],
+        DAY + timedelta(hours=2),
+        "Associated Press",
+    ),
+]
+
+
+def load_seeds() -> list[Article]:
+    """The three seed pages as articles: gold titles and bodies cut at the gold boundaries."""
+    if not (SEEDS / "gold.json").exists():
+        pytest.skip("shared seed pages are not available")
+    gold = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))["documents"]
+    articles = []
+    for name, doc in sorted(gold.items()):
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        start = text.index(doc["body_starts"])
+        end = text.index(doc["body_ends"], start) + len(doc["body_ends"])
+        body = [line.strip() for line in text[start:end].splitlines() if line.strip()]
+        article = make(name, doc["title"], body, outlet=doc["outlet"], precision="day")
+        articles.append(replace(article, published=datetime.fromisoformat(doc["published"])))
+    return articles
+
+
+def membership(stories: list[Story]) -> dict[str, str]:
+    return {a: s.id for s in stories for a in s.article_ids}
+
+
+def test_seeds_form_one_story_and_other_events_stay_apart() -> None:
+    seeds = load_seeds()
+    stories = group(seeds + OTHERS)
+    where = membership(stories)
+    assert len({where[a.id] for a in seeds}) == 1
+    seed_story = where[seeds[0].id]
+    others = [where[a.id] for a in OTHERS]
+    assert seed_story not in others
+    assert len(set(others)) == len(OTHERS)
+
+
+def test_seed_story_fields() -> None:
+    seeds = load_seeds()
+    (story,) = group(seeds)
+    first = min(seeds, key=lambda a: a.id)
+    # All three carry the same date, so order falls back to the article id.
+    assert story.article_ids == sorted(a.id for a in seeds)
+    assert story.id == "s" + first.id[:12]
+    assert story.title == first.title
+    assert story.first_published == story.last_published == seeds[0].published
+    assert story.syndicated == {}
+
+
+def test_grouping_is_deterministic_and_order_free() -> None:
+    seeds = load_seeds()
+    articles = seeds + OTHERS
+    expected = group(articles)
+    shuffled = articles[:]
+    for seed in range(5):
+        random.Random(seed).shuffle(shuffled)
+        assert group(shuffled) == expected
+
+
+def test_online_add_matches_batch_group() -> None:
+    seeds = load_seeds()
+    articles = sorted(seeds + OTHERS, key=lambda a: (sort_time(a.published), a.id))
+    grouper = StoryGrouper()
+    returned = {a.id: grouper.add(a) for a in articles}
+    assert grouper.stories() == group(articles)
+    assert returned == membership(grouper.stories())
+    # Adding an article again changes nothing.
+    assert grouper.add(articles[0]) == returned[articles[0].id]
+    assert grouper.stories() == group(articles)
+
+
+def test_near_and_exact_copies_are_recorded_as_syndicated() -> None:
+    original = OTHERS[0]
+    body = [*original.body[:-1], original.body[-1] + " Local media said the port reopened."]
+    near = make(
+        "near-copy",
+        "Odesa grain terminal ablaze after Russian drone attack",
+        body,
+        original.published + timedelta(hours=2),
+        "Kyiv Post",
+    )
+    exact = make(
+        "exact-copy",
+        "Drone attack on Odesa",
+        [p.upper() for p in original.body],
+        original.published + timedelta(hours=1),
+        "Yahoo News",
+    )
+    stories = group([original, near, exact, OTHERS[1]])
+    (story,) = [s for s in stories if original.id in s.article_ids]
+    assert story.article_ids == [original.id, exact.id, near.id]
+    assert story.syndicated == {near.id: original.id, exact.id: original.id}
+    assert story.title == original.title
+
+
+def test_a_copy_of_a_copy_points_at_the_first_report() -> None:
+    original = OTHERS[2]
+    first = make("copy-1", "Copy one", original.body, original.published + timedelta(hours=1))
+    second = make("copy-2", "Copy two", original.body, original.published + timedelta(hours=2))
+    (story,) = group([second, first, original])
+    assert story.syndicated == {first.id: original.id, second.id: original.id}
+
+
+def test_time_decay_keeps_distant_reports_apart() -> None:
+    article = OTHERS[1]
+    soon = make("soon", article.title, article.body[:3], article.published + timedelta(hours=6))
+    later = make("later", article.title, article.body[:3], article.published + timedelta(days=9))
+    where = membership(group([article, soon, later]))
+    assert where[article.id] == where[soon.id]
+    assert where[later.id] != where[article.id]
+
+
+def test_decay_alone_can_split_a_story_within_the_dormant_window() -> None:
+    article = OTHERS[2]
+    rewrite = make("rewrite", "German GDP shrinks in fourth quarter", article.body[:2])
+    config = GroupingConfig(half_life_hours=6.0, dormant_hours=1000.0)
+    close = replace(rewrite, published=article.published + timedelta(hours=1))
+    far = replace(rewrite, id="f" * 64, published=article.published + timedelta(days=3))
+    assert len(group([article, close], config)) == 1
+    assert len(group([article, far], config)) == 2
+
+
+def test_dormant_stories_leave_the_index() -> None:
+    grouper = StoryGrouper(GroupingConfig(dormant_hours=24.0))
+    article = OTHERS[3]
+    first = grouper.add(article)
+    # Within the window a report keeps the story alive and joins it ...
+    update = make("update", article.title, article.body, article.published + timedelta(hours=20))
+    assert grouper.add(update) == first
+    # ... past it even an exact copy opens a new story.
+    late = make("late", article.title, article.body, article.published + timedelta(hours=50))
+    assert grouper.add(late) != first
+    assert [len(s.article_ids) for s in grouper.stories()] == [2, 1]
+
+
+def test_articles_without_dates_are_grouped_by_text() -> None:
+    undated = [replace(a, id=f"u{i}", published=None) for i, a in enumerate(OTHERS)]
+    twin = replace(OTHERS[1], id="u-twin", published=None, body=OTHERS[1].body[:2])
+    stories = group([*undated, twin])
+    assert len(stories) == len(OTHERS)
+    assert all(s.first_published is None for s in stories)
+
+
+def test_story_ids_are_stable() -> None:
+    hex_id = "0123456789abcdef" * 4
+    assert story_id_for(hex_id) == "s0123456789ab"
+    assert story_id_for("article-7") == story_id_for("article-7")
+    assert story_id_for("article-7") != story_id_for("article-8")
+    assert len(story_id_for("article-7")) == 13
+
+
+def test_config_rejects_nonsense() -> None:
+    with pytest.raises(ValueError):
+        GroupingConfig(entity_weight=1.5)
+    with pytest.raises(ValueError):
+        GroupingConfig(half_life_hours=0)
