@@ -226,3 +226,64 @@ def test_bad_store_url_is_one_line() -> None:
     assert result.exit_code == 2
     assert "Error:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cluster_stream(tmp_path: Path) -> None:
+    records = [
+        {
+            "id": "a1",
+            "title": "Fed's Plosser says weak data caused by weather, taper on track",
+            "published": "2014-03-10T16:52:50+00:00",
+            "publisher": "Reuters",
+        },
+        {
+            "id": "a2",
+            "title": "Plosser: weather to blame for weak data, Fed taper should continue",
+            "published": "2014-03-10T16:53:10+00:00",
+            "publisher": "MarketWatch",
+        },
+        {
+            "id": "b1",
+            "title": "Malaysia Airlines flight MH370 search widens to Andaman Sea",
+            "published": "2014-03-10T17:10:00+00:00",
+            "outlet": "BBC",
+        },
+        {
+            "id": 7,
+            "title": "Search for missing Malaysia Airlines MH370 jet widens, Andaman Sea",
+            "text": "Search teams widened the hunt.\nNo debris was found.",
+            "published": "2014-03-10T17:11:00Z",
+        },
+    ]
+    lines = [json.dumps(r) for r in records] + ["{not json", json.dumps({"id": "x"})]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = invoke("cluster", str(feed), "--jsonl")
+    assert result.exit_code == 1
+    placed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [p["id"] for p in placed] == ["a1", "a2", "b1", "7"]
+    story = {p["id"]: p["story"] for p in placed}
+    assert story["a1"] == story["a2"] != story["b1"] == story["7"]
+    assert f"{feed}:5: invalid JSON" in result.output
+    assert f"{feed}:6: 'title' must be a non-empty string" in result.output
+
+    again = invoke("cluster", str(feed), "--tsv")
+    assert [line.split("\t") for line in again.stdout.splitlines()] == [
+        [p["id"], p["story"]] for p in placed
+    ]
+
+
+def test_cluster_missing_file() -> None:
+    result = invoke("cluster", "no/such.jsonl")
+    assert result.exit_code == 2
+    assert "no/such.jsonl: cannot read" in result.output
+
+
+def test_markup_in_page_text_is_printed_literally(tmp_path: Path) -> None:
+    page = tmp_path / "markup.txt"
+    body = " ".join(["The council [/] voted [bold]again[/bold] on the budget after a long debate."] * 4)
+    page.write_text(f"Council [red]votes[/] on the budget\n\n{body}\n\n{body}\n", encoding="utf-8")
+    result = invoke("extract", str(page))
+    assert result.exit_code == 0, result.output
+    assert "[bold]again[/bold]" in result.output

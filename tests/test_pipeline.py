@@ -58,7 +58,7 @@ def test_report_and_lookups(nw: Newsweave) -> None:
     biggest = max(nw.stories(), key=lambda s: len(s.article_ids))
     assert len(biggest.article_ids) == 3
     report = nw.report(biggest.id)
-    assert report.story.id == biggest.id
+    assert report.id == biggest.id and len(report.articles) == 3
     assert nw.article(biggest.article_ids[0]).title
     with pytest.raises(NotFoundError):
         nw.story("missing")

@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -37,7 +38,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -90,7 +91,7 @@ def _echo_json(value: Any) -> None:
 
 def _report_rejections(rejections: list[Rejection]) -> None:
     for r in rejections:
-        err.print(f"[red]rejected[/] {r.source}: {r.detail} [dim]({r.reason})[/]")
+        err.print(f"[red]rejected[/] {escape(r.source)}: {escape(r.detail)} [dim]({r.reason})[/]")
 
 
 @app.command("ingest")
@@ -188,19 +189,19 @@ def _print_article(article: Article, *, explain: bool) -> None:
         ("summary", article.summary),
     ):
         if value:
-            fields.add_row(name, value)
-    out.rule(f"[bold]{article.title}")
+            fields.add_row(name, escape(value))
+    out.rule(f"[bold]{escape(article.title)}")
     out.print(fields)
     out.print()
     for paragraph in article.body:
-        out.print(paragraph)
+        out.print(paragraph, markup=False)
         out.print()
     if explain and article.dropped:
         dropped = Table(title="dropped lines", show_lines=False, expand=True)
         dropped.add_column("reason", style="yellow", no_wrap=True)
         dropped.add_column("line", overflow="fold")
         for line in article.dropped:
-            dropped.add_row(line.reason, line.text)
+            dropped.add_row(line.reason, escape(line.text))
         out.print(dropped)
 
 
@@ -241,21 +242,18 @@ def stories_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _echo_json(records)
         return
-    table = Table(title=f"{len(records)} stories", expand=True)
+    table = Table(title=f"{len(records)} stories", expand=True, show_lines=True)
     table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("title", ratio=3)
-    table.add_column("outlets", ratio=2)
+    table.add_column("story and outlets", ratio=1)
     table.add_column("articles", justify="right")
-    table.add_column("first report", no_wrap=True)
-    table.add_column("last report", no_wrap=True)
+    table.add_column("reported", no_wrap=True)
     for r in records:
+        first, last = (r["first_published"] or "?")[:10], (r["last_published"] or "?")[:10]
         table.add_row(
             r["id"],
-            r["title"],
-            ", ".join(r["outlets"]),
+            f"[bold]{escape(r['title'])}[/]\n[dim]{escape(', '.join(r['outlets']))}[/]",
             str(len(r["articles"])),
-            (r["first_published"] or "—")[:16],
-            (r["last_published"] or "—")[:16],
+            first if first == last else f"{first}\n{last}",
         )
     out.print(table)
 
@@ -317,7 +315,8 @@ def search_command(
     for r in records:
         table.add_row(
             f"{r['article_id'][:12]}\n{r['story_id'] or ''}",
-            f"[bold]{r['title']}[/] [dim]{r['outlet'] or ''}[/]\n{r['snippet']}",
+            f"[bold]{escape(r['title'])}[/] [dim]{escape(r['outlet'] or '')}[/]\n"
+            f"{escape(r['snippet'])}",
         )
     out.print(table)
 
@@ -362,7 +361,7 @@ def rejected_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     table.add_column("reason", style="yellow", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for r in records:
-        table.add_row(r["source"], r["reason"], r["detail"])
+        table.add_row(escape(r["source"]), r["reason"], escape(r["detail"]))
     out.print(table)
 
 
@@ -378,6 +377,49 @@ def recluster_command(
     with _open(db) as nw:
         stories = nw.recluster(since=since)
     out.print(f"{len(stories)} stories.")
+
+
+@app.command("cluster")
+@_friendly
+def cluster_command(
+    file: Annotated[
+        str, typer.Argument(help="A JSON Lines file of records, or - for standard input.")
+    ],
+    as_jsonl: Annotated[
+        bool, typer.Option("--jsonl/--tsv", help="JSON object or tab-separated id and story.")
+    ] = True,
+) -> None:
+    """Group a stream of records into stories without storing them.
+
+    Each line: {"id", "title", "text"?, "published"?, "publisher" or "outlet"?}.
+    Prints {"id": ..., "story": ...} per record, in input order, as each is placed.
+    """
+    from newsweave.cluster import cluster_lines
+
+    bad = 0
+    with _text_input(file) as lines:
+        for placed in cluster_lines(lines):
+            if placed.error:
+                bad += 1
+                err.print(f"[red]rejected[/] {escape(file)}:{placed.line}: {escape(placed.error)}")
+            elif as_jsonl:
+                typer.echo(json.dumps({"id": placed.id, "story": placed.story}))
+            else:
+                typer.echo(f"{placed.id}\t{placed.story}")
+    raise typer.Exit(1 if bad else 0)
+
+
+@contextmanager
+def _text_input(name: str) -> Iterator[Iterator[str]]:
+    if name == "-":
+        yield iter(sys.stdin)
+        return
+    try:
+        handle = Path(name).open(encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise NewsweaveError(f"{name}: cannot read: {exc.strerror}") from None
+    with handle:
+        yield iter(handle)
 
 
 def main() -> None:

@@ -2,5 +2,15 @@
 
 from newsweave.cluster.config import GroupingConfig
 from newsweave.cluster.grouper import StoryGrouper, group, story_id_for
+from newsweave.cluster.stream import Assignment, RecordError, article_from_record, cluster_lines
 
-__all__ = ["GroupingConfig", "StoryGrouper", "group", "story_id_for"]
+__all__ = [
+    "Assignment",
+    "GroupingConfig",
+    "RecordError",
+    "StoryGrouper",
+    "article_from_record",
+    "cluster_lines",
+    "group",
+    "story_id_for",
+]

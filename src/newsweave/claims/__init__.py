@@ -1,0 +1,15 @@
+"""Claims: the figures and statements an article attributes, with who gave them."""
+
+from newsweave.claims.extract import extract_claims
+from newsweave.claims.lexicon import MeasureKey, measure_key
+from newsweave.claims.numbers import find_figures, parse_quantity
+from newsweave.claims.timex import find_times
+
+__all__ = [
+    "MeasureKey",
+    "extract_claims",
+    "find_figures",
+    "find_times",
+    "measure_key",
+    "parse_quantity",
+]

@@ -1,0 +1,317 @@
+"""Claims from an article: each figure with who gave it, what it counts and when.
+
+Figures are found by pattern (:mod:`~newsweave.claims.numbers`), which reads
+ranges and hedges more reliably than a tagger; the dependency parse then says
+what each figure counts (the noun it modifies, "the number of X", or the noun
+an earlier figure in the sentence counted: "4,000, though U.S. estimates were
+lower at around 1,200") and who gave it (:mod:`~newsweave.claims.attribution`).
+Sentences that attribute a statement but hold no figure give one claim per
+attributing verb, without a quantity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Span, Token
+
+from newsweave.claims.attribution import Attribution, attribute, say_verbs
+from newsweave.claims.lexicon import (
+    ADDITIONAL,
+    CASUALTY_EVENTS,
+    FIGURE_OBJECTS,
+    TIME_NOUNS,
+    event_class,
+    format_measure,
+)
+from newsweave.claims.numbers import Figure, find_figures, unit_of
+from newsweave.claims.parse import parse
+from newsweave.claims.timex import TimeExpr, find_times
+from newsweave.models import Article, Claim, Quantity
+from newsweave.nlp import load_spacy
+
+_ARGS = ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "appos", "conj")
+#: Entity labels whose numbers are not counts (dates, times, ordinals).
+_NOT_COUNTS = frozenset({"DATE", "TIME", "ORDINAL"})
+_BACK = frozenset({"the", "these", "those", "both"})
+
+
+@dataclass(slots=True)
+class _Counted:
+    """What a figure counts, as far as the parse tells."""
+
+    noun: Token | None = None
+    events: set[str] = field(default_factory=set)
+    additional: bool = False
+
+
+@dataclass(slots=True)
+class _Sources:
+    """The sources named so far in an article, to resolve "he" or "the agency"."""
+
+    named: list[Attribution] = field(default_factory=list)
+
+    def resolve(self, found: Attribution) -> Attribution:
+        if not found.refers_back:
+            self.named.append(found)
+            return found
+        word = found.source.lower()
+        if word in ("he", "she"):
+            fits = [a for a in self.named if a.person]
+        elif word in ("they", "we"):
+            fits = [a for a in self.named if a.plural] or self.named
+        else:
+            # "the agency": the last source called an agency; a bare "the agency"
+            # or "it" may also stand for the last organisation of the same number
+            fits = [a for a in self.named if a.head == found.head]
+            if not fits and (word == "it" or len(word.split()) == 1):
+                fits = [a for a in self.named if not a.person and a.plural == found.plural]
+        if not fits:
+            return found
+        earlier = fits[-1]
+        return Attribution(earlier.source, found.cites, found.via, False, earlier.person)
+
+
+def _event(tokens: list[Token]) -> set[str]:
+    """The event classes named by some tokens and their coordinated words."""
+    found: set[str] = set()
+    for token in tokens:
+        # "killed or wounded" is one event; "died and 2,700 were injured" two
+        conj = [
+            c
+            for c in token.children
+            if c.dep_ == "conj" and not any(g.dep_.startswith("nsubj") for g in c.children)
+        ]
+        for t in (token, *conj):
+            if cls := event_class(t.lemma_) or event_class(t.lower_):
+                found.add(cls)
+    if {"killed", "wounded"} <= found:
+        found -= {"killed", "wounded"}
+        found.add("killed or wounded")
+    return found
+
+
+def _number_of(root: Token) -> _Counted | None:
+    """The count named by "the number of X" or "their numbers" above the figure."""
+    ancestors = {a.i for a in root.ancestors}
+    for token in root.sent:
+        if token.lemma_.lower() not in FIGURE_OBJECTS or token.head.i not in ancestors:
+            continue
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
+                    return _Counted(obj, _event([obj, *obj.children]))
+                if obj.dep_ in ("pobj", "pcomp") and obj.pos_ == "VERB":
+                    # "the number of killed or wounded North Koreans"
+                    verbs = [obj, *(c for c in obj.children if c.dep_ == "conj")]
+                    nouns = [c for v in verbs for c in v.children if c.dep_ in ("dobj", "nsubj")]
+                    return _Counted(nouns[0] if nouns else None, _event([obj]))
+        if any(c.dep_ == "poss" and c.lower_ in ("their", "its") for c in token.children):
+            # "their numbers": the clause's subject is what is counted
+            for anc in token.ancestors:
+                subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj and subj[0].pos_ == "NOUN":
+                    return _Counted(subj[0], _event([anc, subj[0]]))
+    return None
+
+
+def _counted(span: Span) -> _Counted:
+    """What the figure ``span`` counts: its noun, events and "additional"."""
+    root = span.root
+    inside = {t.i for t in span}
+    noun = None
+    if root.pos_ in ("NOUN", "PROPN") and not root.like_num:
+        noun = root
+    elif (
+        root.head.i not in inside
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod")
+    ):
+        noun = root.head
+    if noun is None:
+        for token in span:
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if noun is None and (named := _number_of(root)) is not None:
+        return named
+    around = [root, *(c for c in root.children if c.i not in inside)]
+    if root.dep_ in _ARGS:
+        around.append(root.head)
+    if noun is not None:
+        around += [noun, *(c for c in noun.children if c.dep_ in ("acl", "amod", "relcl"))]
+        if noun.dep_ in _ARGS:
+            around.append(noun.head)
+    additional = noun is not None and any(
+        c.dep_ == "amod" and c.lower_ in ADDITIONAL and c.i not in inside for c in noun.children
+    )
+    return _Counted(noun, _event(around), additional)
+
+
+def _refers_back(noun: Token, span: Span) -> bool:
+    """Whether a count repeats an earlier one: "the two soldiers", "these 300"."""
+    return any(
+        c.dep_ in ("det", "predet") and c.lower_ in _BACK and c.i < span.start
+        for c in noun.children
+    )
+
+
+def _noun_text(noun: Token) -> str:
+    if noun.pos_ == "PROPN":
+        parts = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        return " ".join(t.text for t in [*parts, noun])
+    return noun.lower_
+
+
+def _is_count(span: Span, figure: Figure, times: list[TimeExpr]) -> bool:
+    """Whether a figure is a count rather than part of a date or a duration."""
+    if any(t.start < figure.end and figure.start < t.end for t in times):
+        return False
+    if re.fullmatch(r"(?:1[89]|20)\d\d", figure.quantity.text):
+        return not any(t.ent_type_ == "DATE" for t in span)
+    # The tagger's DATE/TIME is trusted only where it reaches past the figure
+    # ("just one week"); a lone "at 45" it calls a date is usually a count.
+    for ent in span.doc.ents:
+        overlaps = ent.start < span.end and span.start < ent.end
+        reaches_past = ent.start < span.start or ent.end > span.end
+        if ent.label_ in _NOT_COUNTS and overlaps and reaches_past:
+            return False
+    return True
+
+
+def _when(start: int, end: int, times: list[TimeExpr]) -> str | None:
+    """The resolved time expression nearest the figure, if the sentence has one."""
+    if not times:
+        return None
+    nearest = min(times, key=lambda t: max(t.start - end, start - t.end, 0))
+    return nearest.value
+
+
+def _chain(outlet: str | None, found: Attribution | None) -> list[str]:
+    chain = [outlet] if outlet else []
+    if found is None:
+        return chain
+    if found.via and found.via != found.source:
+        chain.append(found.via)
+    chain.append(found.source)
+    chain.extend(found.cites)
+    return chain
+
+
+@dataclass(slots=True)
+class _Fig:
+    figure: Figure
+    span: Span
+    counted: _Counted
+
+
+def _sum_casualties(a: _Fig, b: _Fig, text: str) -> Quantity | None:
+    """ "300 died and another 2,700 were injured" also counts 3,000 casualties."""
+    if {*a.counted.events, *b.counted.events} != {"killed", "wounded"}:
+        return None
+    between = text[a.figure.end : b.figure.start]
+    if " and " not in f" {between} " or ";" in between:
+        return None
+    qa, qb = a.figure.quantity, b.figure.quantity
+    if None in (qa.low, qa.high, qb.low, qb.high):
+        return None
+    return Quantity(
+        qa.low + qb.low,  # type: ignore[operator]
+        qa.high + qb.high,  # type: ignore[operator]
+        qa.approximate or qb.approximate,
+        text[a.figure.start : b.figure.end],
+    )
+
+
+def _sentence_claims(sent: Span, base: int, article: Article, sources: _Sources) -> list[Claim]:
+    doc = sent.doc
+    text = sent.text
+    times = find_times(text, article.published)
+    figs: list[_Fig] = []
+    for figure in find_figures(text):
+        span = doc.char_span(
+            sent.start_char + figure.start, sent.start_char + figure.end, alignment_mode="expand"
+        )
+        if span is None or not _is_count(span, figure, times):
+            continue
+        counted = _counted(span)
+        if counted.noun is None and figs and figs[-1].counted.noun is not None:
+            # ellipsis: "300 soldiers died and another 2,700 were injured"
+            prev = figs[-1].counted
+            counted = _Counted(prev.noun, counted.events or prev.events, prev.additional)
+        if counted.noun is not None and (
+            counted.noun.lemma_.lower() in TIME_NOUNS or _refers_back(counted.noun, span)
+        ):
+            continue
+        if figure.spelled and counted.noun is None and not counted.events:
+            continue
+        figs.append(_Fig(figure, span, counted))
+
+    start, end = base + sent.start_char, base + sent.end_char
+    claims: list[Claim] = []
+
+    def claim(quantity: Quantity | None, measure: str | None, at: Token, lo: int, hi: int) -> None:
+        found = attribute(at, sent)
+        found = sources.resolve(found) if found else None
+        claims.append(
+            Claim(
+                article_id=article.id,
+                sentence=text,
+                start=start,
+                end=end,
+                outlet=article.outlet,
+                source=found.source if found else None,
+                chain=_chain(article.outlet, found),
+                quantity=quantity,
+                measure=measure,
+                when=_when(lo, hi, times),
+            )
+        )
+
+    for i, fig in enumerate(figs):
+        c = fig.counted
+        events = sorted(c.events)
+        noun = _noun_text(c.noun) if c.noun is not None else None
+        if (
+            events
+            and events[0] in CASUALTY_EVENTS
+            and c.noun is not None
+            and c.noun.pos_ == "PROPN"
+        ):
+            # "killed or wounded North Koreans": the nationality is not the measure
+            noun = None
+        measure = format_measure(
+            noun, events[0] if events else None, c.additional, unit_of(fig.figure.quantity.text)
+        )
+        q = fig.figure.quantity
+        claim(q, measure, fig.span.root, fig.figure.start, fig.figure.end)
+        if i + 1 < len(figs) and (total := _sum_casualties(fig, figs[i + 1], text)):
+            both = format_measure(noun, "killed or wounded", c.additional, None)
+            claim(total, both, fig.span.root, fig.figure.start, figs[i + 1].figure.end)
+    if not figs:
+        for verb in say_verbs(sent):
+            lo, hi = verb.idx - sent.start_char, verb.idx - sent.start_char + len(verb)
+            claim(None, None, verb, lo, hi)
+    return claims
+
+
+def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Claim]:
+    """Every claim in ``article``: one per figure, or per attribution without one.
+
+    ``nlp`` is a spaCy pipeline with a parser and NER (default: the configured
+    one). Offsets are into ``article.text``; ``when`` is resolved against
+    ``article.published`` (see :mod:`~newsweave.claims.timex` for its format).
+    """
+    nlp = nlp or load_spacy()
+    sources = _Sources()
+    claims: list[Claim] = []
+    base = 0
+    for paragraph, doc in zip(article.body, parse(nlp, article.body), strict=True):
+        for sent in doc.sents:
+            claims.extend(_sentence_claims(sent, base, article, sources))
+        base += len(paragraph) + 2
+    return claims

@@ -1,0 +1,125 @@
+"""Word lists for attribution and for what a figure counts, and measure keys.
+
+These are general English news lexicons, not tuned to any story: verbs that
+attribute speech or estimates, nouns that stand for a report rather than its
+author, and classes of counted nouns and events so that "troops" and
+"soldiers", or "killed" and "dead", compare as the same measure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Lemmas of verbs that attribute a statement or an estimate to their subject.
+SAY_VERBS = frozenset(
+    """say tell state report announce reveal estimate assess claim confirm add note mention
+    believe warn write post declare disclose acknowledge insist argue explain testify show
+    indicate suggest find conclude calculate count tally record allege deny predict speculate
+    brief inform tweet assert quote cite put reckon stress emphasize emphasise admit
+    publish release update accuse""".split()
+)
+#: "put" attributes only with a figure-like object: "put the number at 4,000".
+FIGURE_OBJECTS = frozenset("number toll figure total count tally estimate casualty".split())
+#: Nouns that are a statement, not its author: the author is their modifier.
+REPORT_NOUNS = frozenset(
+    """report statement study survey estimate figure assessment data analysis article post
+    tally count account briefing announcement release document memo record assessment
+    census poll projection calculation intelligence""".split()
+)
+#: Common nouns for organisations and people, which "the agency" or "he" can refer back to.
+ORG_NOUNS = frozenset(
+    """agency ministry service office government military army department company firm
+    newspaper paper outlet broadcaster network council committee commission court police
+    authority administration bureau organization organisation group spokesperson
+    spokesman spokeswoman official minister president leader""".split()
+)
+PRONOUNS = frozenset("he she it they we i".split())
+
+#: Counted nouns that mean the same thing in a count, by class.
+NOUN_CLASSES = {
+    "troops": """troop soldier force fighter serviceman servicemember personnel marine
+    conscript mercenary militant combatant recruit infantryman paratrooper unit""",
+    "people": """people person civilian resident citizen individual man woman child adult
+    inhabitant""",
+    "prisoners": "prisoner pow captive hostage detainee",
+    "refugees": "refugee migrant evacuee asylum-seeker",
+    "weapons": "weapon missile shell rocket drone munition round",
+}
+_NOUN_CLASS = {w: cls for cls, words in NOUN_CLASSES.items() for w in words.split()}
+
+#: Events a count can be of, by class; verbs, adjectives and nouns alike.
+EVENT_CLASSES = {
+    "killed": "kill die dead death fatality slay perish execute killed",
+    "wounded": "wound injure hurt injury injured wounded",
+    "killed or wounded": "casualty casualties",
+    "captured": "capture detain arrest seize imprison",
+    "deployed": """send deploy dispatch station move transfer redeploy sent deployment
+    mobilize mobilise""",
+    "missing": "missing disappear",
+    "displaced": "displace flee evacuate",
+}
+_EVENT_CLASS = {w: cls for cls, words in EVENT_CLASSES.items() for w in words.split()}
+#: Casualty events compare whatever noun they count: dead soldiers and dead people.
+CASUALTY_EVENTS = frozenset({"killed", "wounded", "killed or wounded"})
+#: Adjectives that make a count an increment on an earlier one.
+ADDITIONAL = frozenset("additional more extra further new fresh".split())
+#: Nouns that name a span of time or a rate, never something counted in a claim.
+TIME_NOUNS = frozenset(
+    """second minute hour day week month year decade century time age percent point
+    kilometer kilometre mile meter metre km inch foot feet""".split()
+)
+
+
+def noun_class(lemma: str) -> str:
+    """The class of a counted noun's lemma, or the lemma itself when it has none."""
+    lemma = lemma.lower()
+    return _NOUN_CLASS.get(lemma, _NOUN_CLASS.get(lemma.rstrip("s"), lemma))
+
+
+def event_class(lemma: str) -> str | None:
+    """The event class of a verb, adjective or noun lemma, if it names one."""
+    return _EVENT_CLASS.get(lemma.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureKey:
+    """What a measure counts, reduced to comparable parts."""
+
+    noun: str | None
+    event: str | None
+    additional: bool
+    unit: str | None
+
+
+def measure_key(measure: str | None) -> MeasureKey:
+    """The comparable parts of a measure string made by :func:`format_measure`."""
+    if not measure:
+        return MeasureKey(None, None, False, None)
+    text = measure.lower()
+    unit = None
+    if m := re.search(r"\(in (\w+)\)", text):
+        unit = m.group(1)
+        text = text[: m.start()].strip()
+    additional = text.startswith("additional ")
+    if additional:
+        text = text.removeprefix("additional ")
+    event = None
+    for cls in sorted(EVENT_CLASSES, key=len, reverse=True):
+        if text.endswith(" " + cls) or text == cls:
+            event = cls
+            text = text[: len(text) - len(cls)].strip()
+            break
+    noun = noun_class(text.split()[-1]) if text else None
+    return MeasureKey(noun, event, additional, unit)
+
+
+def format_measure(
+    noun: str | None, event: str | None, additional: bool, unit: str | None
+) -> str | None:
+    """The measure string for a claim: "[additional] noun [event] [(in unit)]"."""
+    parts = ["additional"] if additional and (noun or event) else []
+    parts += [p for p in (noun, event) if p]
+    if unit:
+        parts.append(f"(in {unit})")
+    return " ".join(parts) or None

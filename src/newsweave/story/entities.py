@@ -1,0 +1,204 @@
+"""Named entities of a story, merged across spellings, forms and outlets.
+
+Mentions come from spaCy's NER; two forms are the same entity when
+
+- they normalise alike ("the Kursk region" / "Kursk", "North Korea's" / "North Korea");
+- they are people's names whose surnames are within a small edit distance
+  (Zelenskiy / Zelensky / Zelenskyy) and whose given names, if both give one,
+  agree;
+- one is a surname (or family name first, as in Korean) that an article uses
+  after the full name ("Kim" after "Kim Jong Un" in the same article);
+- one is an acronym of the other's capitalised words, or of their tail
+  (NIS / National Intelligence Service);
+- one is the first word of a multi-word organisation (JoongAng / JoongAng Ilbo)
+  or its tail after a place ("National Intelligence Service" / "South Korean
+  National Intelligence Service");
+- one is a capital city standing for its country (Pyongyang / North Korea) or a
+  common alternative name of a country (U.S. / United States), from a small
+  general table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from spacy.tokens import Span
+
+from newsweave.story.model import Entity
+
+LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+#: Words that only say what kind of place a name is.
+_GENERIC = frozenset(
+    "region province oblast state city county district territory area republic island".split()
+)
+_MINOR = frozenset({"of", "the", "and", "for", "de", "la", "du", "&"})
+#: Metonymy and alternative names: general knowledge, not tied to any story.
+_COUNTRY_NAMES = {
+    "north korea": ("pyongyang",),
+    "south korea": ("seoul", "republic of korea", "rok"),
+    "russia": ("moscow", "kremlin", "russian federation"),
+    "ukraine": ("kyiv", "kiev"),
+    "united states": ("us", "u.s.", "usa", "u.s.a.", "america", "washington"),
+    "united kingdom": ("uk", "u.k.", "britain", "great britain", "london"),
+    "china": ("beijing", "prc", "people's republic of china"),
+    "japan": ("tokyo",),
+    "france": ("paris",),
+    "germany": ("berlin",),
+    "israel": ("jerusalem",),
+    "iran": ("tehran",),
+    "india": ("new delhi",),
+    "turkey": ("ankara", "turkiye", "türkiye"),
+    "saudi arabia": ("riyadh",),
+    "syria": ("damascus",),
+    "taiwan": ("taipei",),
+    "belarus": ("minsk",),
+    "poland": ("warsaw",),
+    "european union": ("eu", "e.u.", "brussels"),
+}
+_CANONICAL = {alias: name for name, aliases in _COUNTRY_NAMES.items() for alias in aliases}
+
+
+def _surface(text: str) -> str:
+    """A mention as it should be listed: no article, possessive or extra spaces."""
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-—–\"'“”‘’()")
+    text = re.sub(r"['’]s$", "", text)
+    return re.sub(r"^(?:the|The)\s+", "", text)
+
+
+def _key(surface: str) -> str:
+    words = [
+        w for w in surface.casefold().split() if w not in _GENERIC
+    ] or surface.casefold().split()
+    key = " ".join(words)
+    return _CANONICAL.get(key, key)
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance, for names short enough that O(len²) is nothing."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _similar_names(a: str, b: str) -> bool:
+    """Whether two words are spellings of one name: Zelenskiy / Zelenskyy."""
+    a, b = a.casefold(), b.casefold()
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or a[0] != b[0]:
+        return False
+    return _distance(a, b) / max(len(a), len(b)) <= 0.25
+
+
+def _same_person(a: list[str], b: list[str]) -> bool:
+    if not _similar_names(a[-1], b[-1]):
+        return False
+    if len(a) > 1 and len(b) > 1:
+        return _similar_names(a[0], b[0])
+    return True
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.casefold() not in _MINOR and w[:1].isupper())
+
+
+def _is_acronym(word: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z&.]{1,6}", word)) and word.upper() == word
+
+
+def _short_form(short: list[str], full: list[str]) -> bool:
+    """ "JoongAng" for "JoongAng Ilbo"; "National Intelligence Service" after a place."""
+    if len(short) == 1:
+        return full[0] == short[0]
+    return full[-len(short) :] == short
+
+
+class _Union:
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {x: x for x in items}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def merge_entities(articles: Iterable[Iterable[Span]]) -> list[Entity]:
+    """The entities mentioned in the articles (their entity spans), merged, most mentioned first."""
+    counts: Counter[str] = Counter()
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    per_doc: list[set[str]] = []
+    for ents in articles:
+        seen = set()
+        for ent in ents:
+            if ent.label_ not in LABELS:
+                continue
+            surface = _surface(ent.text)
+            if len(surface) < 2 or not surface[0].isalpha():
+                continue
+            counts[surface] += 1
+            labels[surface][ent.label_] += 1
+            seen.add(surface)
+        per_doc.append(seen)
+
+    forms = list(counts)
+    union = _Union(forms)
+    by_key: dict[str, str] = {}
+    for form in forms:
+        key = _key(form)
+        if key in by_key:
+            union.join(form, by_key[key])
+        else:
+            by_key[key] = form
+    people = [f for f in forms if labels[f]["PERSON"]]
+    # a name the tagger called an organisation once still matches a person
+    others = [f for f in forms if len(f.split()) <= 3 and not labels[f]["GPE"] and f not in people]
+    for i, a in enumerate(people):
+        for b in [*people[i + 1 :], *others]:
+            if _same_person(a.split(), b.split()):
+                union.join(a, b)
+    for seen in per_doc:
+        # A lone word after the full name in the same article: "Kim" for "Kim Jong Un".
+        full = [f for f in seen if len(f.split()) > 1 and labels[f]["PERSON"]]
+        for form in seen:
+            if len(form.split()) == 1 and labels[form]["PERSON"]:
+                owners = [f for f in full if form in (f.split()[0], f.split()[-1])]
+                if len(owners) == 1:
+                    union.join(form, owners[0])
+    for a in forms:
+        words_a = a.split()
+        for b in forms:
+            words_b = b.split()
+            if a == b or len(words_b) < 2:
+                continue
+            tails = [words_b[i:] for i in range(len(words_b) - 1)]
+            acronym = _is_acronym(a) and any(_initials(t) == a.replace(".", "") for t in tails)
+            short = labels[a]["ORG"] and labels[b]["ORG"] and _short_form(words_a, words_b)
+            if acronym or short:
+                union.join(a, b)
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for form in forms:
+        groups[union.find(form)].append(form)
+    entities = []
+    for members in groups.values():
+        total = sum(counts[m] for m in members)
+        label = sum((labels[m] for m in members), Counter()).most_common(1)[0][0]
+        name = max(
+            members,
+            key=lambda m: (not _is_acronym(m), len(m.split()) > 1, counts[m], len(m)),
+        )
+        aliases = sorted(m for m in members if m != name)
+        entities.append(Entity(name, aliases, label, total))
+    entities.sort(key=lambda e: (-e.mentions, e.name))
+    return entities

@@ -1,0 +1,115 @@
+"""The report as JSON-ready data and as a readable Markdown brief."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from newsweave.models import Claim
+from newsweave.story.model import StoryReport
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def claim_to_dict(claim: Claim) -> dict[str, Any]:
+    """A claim as the report lists it: who, the figure's words, its range, where."""
+    q = claim.quantity
+    return {
+        "outlet": claim.outlet,
+        "source": claim.source,
+        "chain": list(claim.chain),
+        "text": q.text if q else None,
+        "low": _number(q.low) if q else None,
+        "high": _number(q.high) if q else None,
+        "approximate": q.approximate if q else None,
+        "measure": claim.measure,
+        "when": claim.when,
+        "sentence": claim.sentence,
+        "article_id": claim.article_id,
+    }
+
+
+def report_to_dict(report: StoryReport) -> dict[str, Any]:
+    """The report as plain data, ready for ``json.dumps``."""
+    return {
+        "id": report.id,
+        "title": report.title,
+        "first_published": report.first_published,
+        "last_published": report.last_published,
+        "articles": [asdict(a) for a in report.articles],
+        "entities": [asdict(e) for e in report.entities],
+        "claim_groups": [
+            {
+                "measure": g.measure,
+                "relation": g.relation,
+                "claims": [claim_to_dict(c) for c in g.claims],
+            }
+            for g in report.claim_groups
+        ],
+        "unique_details": {k: list(v) for k, v in report.unique_details.items()},
+        "timeline": [asdict(t) for t in report.timeline],
+        "summary": [asdict(s) for s in report.summary],
+    }
+
+
+def _figure(claim: Claim) -> str:
+    q = claim.quantity
+    text = q.text if q else "(no figure)"
+    who = claim.source or "(own reporting)"
+    line = f"**{text}** — {who}, per {claim.outlet or 'unknown outlet'}"
+    if len(claim.chain) > 2:
+        line += f" (via {' → '.join(claim.chain[1:])})"
+    if claim.when:
+        line += f"; {claim.when}"
+    return line
+
+
+def report_to_markdown(report: StoryReport) -> str:
+    """A readable brief: summary, figures and how they compare, timeline, sources."""
+    out = [f"# {report.title}", ""]
+    span = " to ".join(
+        dict.fromkeys(d for d in (report.first_published, report.last_published) if d)
+    )
+    outlets = list(dict.fromkeys(a.outlet or a.source for a in report.articles))
+    out += [
+        f"{len(report.articles)} articles from {', '.join(outlets)}"
+        + (f"; {span}" if span else ""),
+        "",
+    ]
+    if report.summary:
+        out += ["## Summary", ""]
+        out += [f"- {s.text} [{', '.join(s.outlets)}]" for s in report.summary]
+        out.append("")
+    if report.claim_groups:
+        out += ["## Figures", ""]
+        for group in report.claim_groups:
+            out += [f"### {group.measure} — {group.relation}", ""]
+            out += [f"- {_figure(c)}" for c in group.claims]
+            out.append("")
+    if report.unique_details:
+        out += ["## Only in one outlet", ""]
+        for outlet, details in report.unique_details.items():
+            out += [f"**{outlet}**", ""]
+            out += [f"- {d}" for d in details]
+            out.append("")
+    if report.timeline:
+        out += ["## Timeline", ""]
+        out += [f"- **{t.date}** {t.text} [{', '.join(t.outlets)}]" for t in report.timeline]
+        out.append("")
+    if report.entities:
+        out += ["## Who and where", ""]
+        for e in report.entities:
+            also = f" (also: {', '.join(e.aliases)})" if e.aliases else ""
+            out.append(f"- {e.name} — {e.label}{also}")
+        out.append("")
+    out += ["## Articles", ""]
+    for a in report.articles:
+        via = f", on {a.republished_by}" if a.republished_by else ""
+        when = f", {a.published}" if a.published else ""
+        link = f" <{a.url}>" if a.url else ""
+        out.append(f"- {a.title} — {a.outlet or a.source}{via}{when}{link}")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,72 @@
+"""Building the report of one story from its articles and their claims."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from newsweave.claims.parse import parse
+from newsweave.models import Article, Claim, Story, iso, sort_time
+from newsweave.nlp import load_spacy
+from newsweave.story.digest import summarize, timeline, unique_details
+from newsweave.story.entities import merge_entities
+from newsweave.story.groups import group_claims
+from newsweave.story.model import ArticleRef, StoryReport
+from newsweave.story.sentences import similarity, story_sentences
+
+
+def _ref(article: Article) -> ArticleRef:
+    return ArticleRef(
+        id=article.id,
+        source=article.source,
+        title=article.title,
+        outlet=article.outlet,
+        republished_by=article.republished_by,
+        published=article.published_iso,
+        byline=article.byline,
+        url=article.url,
+    )
+
+
+def build_report(
+    story: Story, articles: list[Article], claims: list[Claim], *, nlp: Language | None = None
+) -> StoryReport:
+    """What the story's outlets agree on, where their figures differ, and when.
+
+    ``articles`` are the story's articles (any order) and ``claims`` theirs, as
+    :func:`~newsweave.claims.extract_claims` gives them. A syndicated copy
+    (``story.syndicated``) is listed but not counted again.
+    """
+    nlp = nlp or load_spacy()
+    wanted = set(story.article_ids)
+    chosen = [a for a in articles if a.id in wanted] or list(articles)
+    chosen.sort(key=lambda a: sort_time(a.published))
+    present = {a.id for a in chosen}
+    originals = [a for a in chosen if story.syndicated.get(a.id) not in present]
+    ids = {a.id for a in originals}
+
+    mentions = [
+        [ent for doc in parse(nlp, a.body, entities_only=True) for ent in doc.ents]
+        for a in originals
+    ]
+    sentences = story_sentences(originals)
+    sim = similarity([s.text for s in sentences])
+    mine = [c for c in claims if c.article_id in present]
+    figures = {
+        (c.article_id, c.start) for c in mine if c.quantity is not None and c.article_id in ids
+    }
+
+    dates = [a.published for a in chosen if a.published is not None]
+    first = story.first_published or (min(dates, key=sort_time) if dates else None)
+    last = story.last_published or (max(dates, key=sort_time) if dates else None)
+    return StoryReport(
+        id=story.id,
+        title=story.title,
+        first_published=iso(first),
+        last_published=iso(last),
+        articles=[_ref(a) for a in chosen],
+        entities=merge_entities(mentions),
+        claim_groups=group_claims(mine, story.syndicated),
+        unique_details=unique_details(sentences, sim, figures),
+        timeline=timeline(sentences, sim, {a.id: a for a in originals}),
+        summary=summarize(sentences, sim),
+    )

@@ -1,0 +1,259 @@
+"""Claims: reading figures, finding who gave them, what they count and when."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from newsweave.claims import extract_claims, find_times, measure_key, parse_quantity
+from newsweave.models import Article
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "approximate"),
+    [
+        ("about 300", 300, 300, True),
+        ("10,000-12,000", 10000, 12000, False),
+        ("about 10,000-12,000", 10000, 12000, True),
+        ("an additional 1,000-3,000", 1000, 3000, False),
+        ("more than 1,000", 1000, None, False),
+        ("over 11,000", 11000, None, False),
+        ("at least 40", 40, None, False),
+        ("10,000 or more", 10000, None, False),
+        ("500+", 500, None, False),
+        ("up to 3,000", None, 3000, False),
+        ("fewer than 20", None, 20, False),
+        ("as many as 3,000", None, 3000, False),
+        ("around 1,200", 1200, 1200, True),
+        ("roughly 75", 75, 75, True),
+        ("some 40", 40, 40, True),
+        ("200 or so", 200, 200, True),
+        ("two", 2, 2, False),
+        ("twenty-five", 25, 25, False),
+        ("three hundred", 300, 300, False),
+        ("a dozen", 12, 12, False),
+        ("several hundred", 200, 900, True),
+        ("a few thousand", 2000, 5000, True),
+        ("hundreds", 200, 999, True),
+        ("dozens", 24, 99, True),
+        ("tens of thousands", 20000, 99999, True),
+        ("1.5 million", 1_500_000, 1_500_000, False),
+        ("$2 billion", 2_000_000_000, 2_000_000_000, False),
+        ("1.5-2 million", 1_500_000, 2_000_000, False),
+        ("between 1,000 and 3,000", 1000, 3000, False),
+        ("from 5 to 10", 5, 10, False),
+        ("12%", 12, 12, False),
+    ],
+)
+def test_parse_quantity(
+    text: str, low: float | None, high: float | None, approximate: bool
+) -> None:
+    q = parse_quantity(text)
+    assert q is not None
+    assert (q.low, q.high, q.approximate) == (low, high, approximate)
+
+
+def test_parse_quantity_keeps_the_figure_words_and_rejects_text_without_one() -> None:
+    q = parse_quantity("officials said about 10,000-12,000 troops")
+    assert q is not None and q.text == "about 10,000-12,000"
+    assert parse_quantity("no figure here") is None
+    assert parse_quantity("") is None
+
+
+REF = date(2025, 2, 27)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("last fall it sent", "2024-09/2024-11"),
+        ("in January, officials said", "2025-01"),
+        ("in late December", "2024-12"),
+        ("in October", "2024-10"),
+        ("said Wednesday", "2025-02-26"),
+        ("on Feb. 7", "2025-02-07"),
+        ("on Thursday, February 27, 2025", "2025-02-27"),
+        ("between January and February", "2025-01/2025-02"),
+        ("since January", "2025-01/.."),
+        ("in the first week of February", "2025-02-01/2025-02-07"),
+        ("earlier this month", "2025-02"),
+        ("last week", "2025-02-17/2025-02-23"),
+        ("invaded in February 2022", "2022-02"),
+        ("last year", "2024"),
+        ("in the summer of 2023", "2023-06/2023-08"),
+    ],
+)
+def test_find_times_resolves_against_the_publication_date(text: str, value: str) -> None:
+    found = find_times(text, REF)
+    assert [t.value for t in found] == [value]
+
+
+def test_find_times_without_a_reference_keeps_only_absolute_dates() -> None:
+    assert [t.value for t in find_times("in January and on March 3, 2021")] == ["2021-03-03"]
+    assert find_times("we may go") == []
+
+
+def _article(*paragraphs: str, outlet: str = "Daily Planet") -> Article:
+    return Article(
+        id="a1",
+        page_id="p1",
+        source="test",
+        title="t",
+        body=list(paragraphs),
+        outlet=outlet,
+        published=datetime(2025, 2, 27),
+        published_precision="day",
+    )
+
+
+def _only(claims: list, text: str):
+    found = [c for c in claims if c.quantity is not None and c.quantity.text == text]
+    assert len(found) == 1, [c.quantity for c in claims]
+    return found[0]
+
+
+def test_source_measure_and_time_of_a_figure() -> None:
+    article = _article(
+        "The interior ministry said on Monday that more than 2,000 people were evacuated.",
+        "Firefighters battled the blaze. Last summer, about 300 homes were destroyed, "
+        "according to local officials.",
+    )
+    claims = extract_claims(article)
+    first = _only(claims, "more than 2,000")
+    assert first.source == "interior ministry"
+    assert first.chain == ["Daily Planet", "interior ministry"]
+    assert (first.quantity.low, first.quantity.high) == (2000, None)
+    assert first.measure == "people displaced"
+    assert first.when == "2025-02-24"
+    second = _only(claims, "about 300")
+    assert second.source == "local officials"
+    assert second.measure == "homes"
+    assert second.when == "2024-06/2024-08"
+    for claim in claims:
+        assert article.text[claim.start : claim.end] == claim.sentence
+        assert claim.outlet == "Daily Planet"
+
+
+def test_citing_and_relayed_sources_extend_the_chain() -> None:
+    article = _article(
+        "The Courier newspaper, citing unnamed officials, reported that 40 ships were seized."
+    )
+    claim = _only(extract_claims(article), "40")
+    assert claim.source == "Courier"
+    assert claim.chain == ["Daily Planet", "Courier", "unnamed officials"]
+    assert claim.measure == "ships captured"
+
+
+def test_an_estimate_owned_by_someone_and_an_elliptic_figure() -> None:
+    article = _article(
+        "The mayor put the number of dead at 45, though police estimates were lower at around 30."
+    )
+    claims = extract_claims(article)
+    mayor = _only(claims, "45")
+    police = _only(claims, "around 30")
+    assert mayor.source == "mayor"
+    assert police.source == "police"
+    assert measure_key(mayor.measure).event == "killed"
+    assert measure_key(police.measure) == measure_key(mayor.measure)
+
+
+def test_pronouns_and_descriptions_resolve_to_the_earlier_source() -> None:
+    article = _article(
+        "Acme Corporation said on Tuesday it would cut jobs.",
+        "The company said 1,200 workers would be laid off by June.",
+    )
+    claim = _only(extract_claims(article), "1,200")
+    assert claim.source == "Acme Corporation"
+
+
+def test_killed_and_wounded_counts_also_give_their_total() -> None:
+    article = _article("Officials said 10 soldiers were killed and another 25 were wounded.")
+    claims = extract_claims(article)
+    total = [c for c in claims if c.measure and c.measure.endswith("killed or wounded")]
+    assert len(total) == 1
+    assert (total[0].quantity.low, total[0].quantity.high) == (35, 35)
+    assert {c.measure for c in claims} >= {"soldiers killed", "soldiers wounded"}
+
+
+def test_dates_durations_and_repeated_counts_are_not_claims() -> None:
+    article = _article(
+        "The war began in 2022 and has lasted three years, police said on Feb. 7.",
+        "The two suspects were released.",
+    )
+    assert all(c.quantity is None for c in extract_claims(article))
+
+
+def test_a_statement_without_a_figure_is_one_claim_per_attribution() -> None:
+    claims = extract_claims(_article("The minister said the talks would resume next week."))
+    assert len(claims) == 1
+    assert claims[0].quantity is None
+    assert claims[0].source == "minister"
+    assert claims[0].when == "2025-03-03/2025-03-09"
+
+
+def test_measure_key_compares_nouns_by_class() -> None:
+    assert measure_key("troops deployed").noun == measure_key("soldiers").noun == "troops"
+    assert measure_key("additional troops deployed").additional
+    assert measure_key("killed or wounded").event == "killed or wounded"
+    assert measure_key(None).noun is None
+
+
+def seed_articles() -> list[Article]:
+    """The three seed pages as articles, bodies cut at the gold boundaries."""
+    if not (SEEDS / "gold.json").exists():
+        pytest.skip("seed pages not available")
+    gold = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
+    articles = []
+    for name, doc in gold["documents"].items():
+        raw = (SEEDS / name).read_text(encoding="utf-8")
+        start = raw.index(doc["body_starts"])
+        end = raw.index(doc["body_ends"]) + len(doc["body_ends"])
+        body = raw[start:end]
+        paragraphs = [re.sub(r"\s+", " ", p).strip() for p in body.splitlines() if p.strip()]
+        # the bodies start after the dateline already; drop one if a page repeats it
+        paragraphs[0] = re.sub(r"^[A-Z][\w .,]*(?:\([A-Z]+\))?\s+[—-]\s+", "", paragraphs[0])
+        articles.append(
+            Article(
+                id=name.split("_")[0],
+                page_id=name,
+                source=name,
+                title=doc["title"],
+                body=paragraphs,
+                outlet=doc["outlet"],
+                republished_by=doc.get("republished_by"),
+                published=datetime.fromisoformat(doc["published"]),
+                published_precision="day",
+            )
+        )
+    return articles
+
+
+def test_seed_figures_have_their_gold_sources() -> None:
+    claims = {a.outlet: extract_claims(a) for a in seed_articles()}
+    expected = {
+        ("Tempo", "over 11,000"): "National Intelligence Service",
+        ("Tempo", "10,000 or more"): "Kyiv and its Western allies",
+        (
+            "Associated Press",
+            "about 10,000-12,000",
+        ): "U.S., South Korean and Ukraine intelligence officials",
+        ("Associated Press", "4,000"): "Zelenskyy",
+        ("Associated Press", "around 1,200"): "U.S.",
+        ("Associated Press", "1,000-3,000"): "JoongAng Ilbo",
+        ("The Hill", "around 10,000"): "U.S.",
+        ("The Hill", "more than 1,000"): "White House",
+        ("The Hill", "up to 3,000"): "JoongAng",
+    }
+    for (outlet, text), source in expected.items():
+        assert _only(claims[outlet], text).source == source
+    assert _only(claims["The Hill"], "up to 3,000").chain == [
+        "The Hill",
+        "Associated Press",
+        "JoongAng",
+    ]

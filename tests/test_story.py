@@ -1,0 +1,288 @@
+"""The story report: entity merging, claim groups, timeline, summary, output shapes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from newsweave.claims import extract_claims
+from newsweave.models import Article, Claim, Quantity, Story
+from newsweave.nlp import load_spacy
+from newsweave.story import StoryReport, build_report, report_to_dict, report_to_markdown
+from newsweave.story.entities import merge_entities
+from newsweave.story.groups import group_claims, relation
+from newsweave.story.sentences import split_sentences
+from tests.test_claims import seed_articles
+
+
+def _claim(
+    article_id: str,
+    outlet: str,
+    low: float | None,
+    high: float | None,
+    measure: str = "troops deployed",
+    *,
+    approximate: bool = False,
+    when: str | None = None,
+    source: str | None = "officials",
+) -> Claim:
+    q = Quantity(low, high, approximate, f"{low}-{high}")
+    return Claim(
+        article_id=article_id,
+        sentence=f"{outlet} reported {q.text} {measure}.",
+        start=0,
+        end=10,
+        outlet=outlet,
+        source=source,
+        chain=[outlet, source] if source else [outlet],
+        quantity=q,
+        measure=measure,
+        when=when,
+    )
+
+
+def test_relation_agree_conflict_unique() -> None:
+    assert relation([_claim("a", "A", 10000, 12000), _claim("b", "B", 11000, None)]) == "agree"
+    assert relation([_claim("a", "A", 4000, 4000), _claim("b", "B", 1200, 1200)]) == "conflict"
+    assert relation([_claim("a", "A", 2, 2)]) == "unique"
+    # one outlet contradicting itself is still a conflict
+    assert relation([_claim("a", "A", 2, 2), _claim("a", "A", 9, 9)]) == "conflict"
+
+
+def test_hedged_figures_are_compared_with_a_margin() -> None:
+    around = _claim("a", "A", 10000, 10000, approximate=True)
+    assert relation([around, _claim("b", "B", 11000, None)]) == "agree"
+    exact = _claim("a", "A", 10000, 10000)
+    assert relation([exact, _claim("b", "B", 11000, None)]) == "conflict"
+
+
+def test_groups_by_measure_class_additional_and_time() -> None:
+    claims = [
+        _claim("a", "A", 10000, 12000, "troops deployed", when="2024-09/2024-11"),
+        _claim("b", "B", 10000, 10000, "soldiers deployed", approximate=True, when="2024-10"),
+        _claim("b", "B", 1000, 3000, "additional soldiers deployed"),
+        _claim("c", "C", None, 3000, "additional troops deployed"),
+        _claim("c", "C", 5000, 5000, "troops deployed", when="2019-05"),
+        _claim("a", "A", 4000, 4000, "killed or wounded"),
+        _claim("b", "B", 1200, 1200, "soldiers killed or wounded", approximate=True),
+    ]
+    groups = group_claims(claims)
+    shapes = sorted((len(g.claims), g.relation) for g in groups)
+    assert shapes == [(1, "unique"), (2, "agree"), (2, "agree"), (2, "conflict")]
+    assert groups[0].relation == "conflict"
+
+
+def test_syndicated_copies_count_once() -> None:
+    claims = [_claim("orig", "AP", 5, 5), _claim("copy", "AP", 5, 5), _claim("x", "Other", 5, 5)]
+    groups = group_claims(claims, {"copy": "orig"})
+    assert [c.article_id for c in groups[0].claims] == ["orig", "x"]
+    # without the original, the copy stands in for it
+    groups = group_claims(claims[1:], {"copy": "orig"})
+    assert [c.article_id for c in groups[0].claims] == ["copy", "x"]
+
+
+def test_split_sentences_keeps_abbreviations() -> None:
+    text = "The U.S. said on Feb. 7 it would act. Mr. Smith disagreed! Did he? Yes."
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    assert parts == [
+        "The U.S. said on Feb. 7 it would act.",
+        "Mr. Smith disagreed!",
+        "Did he?",
+        "Yes.",
+    ]
+
+
+def test_entities_merge_spellings_acronyms_surnames_and_capitals() -> None:
+    nlp = load_spacy()
+    texts = [
+        "Ukrainian President Volodymyr Zelenskiy met officials of the National Intelligence "
+        "Service in Seoul. The NIS said North Korean leader Kim Jong Un sent troops. "
+        "Kim did not comment, and Pyongyang said nothing.",
+        "Volodymyr Zelenskyy spoke to reporters about North Korea. Zelensky said the war "
+        "in the Kursk region continues.",
+        "Fighting continued in Kursk.",
+    ]
+    entities = merge_entities(doc.ents for doc in nlp.pipe(texts))
+
+    def group(name: str) -> set[str]:
+        for e in entities:
+            if name == e.name or name in e.aliases:
+                return {e.name, *e.aliases}
+        raise AssertionError(f"{name} not found in {entities}")
+
+    assert {"Volodymyr Zelenskiy", "Volodymyr Zelenskyy", "Zelensky"} <= group("Zelensky")
+    assert {"NIS", "National Intelligence Service"} <= group("NIS")
+    assert {"Kim", "Kim Jong Un"} <= group("Kim")
+    assert {"North Korea", "Pyongyang"} <= group("Pyongyang")
+    assert "Kursk" in group("Kursk")
+
+
+def _articles() -> list[Article]:
+    common = dict(page_id="p", source="test", published_precision="day")
+    return [
+        Article(
+            id="a",
+            title="Storm hits coast",
+            outlet="Coast Times",
+            published=datetime(2024, 3, 2),
+            body=[
+                "A powerful storm hit the coast on Friday, officials said.",
+                "The fire service said about 200 homes were damaged.",
+                "Local schools will stay closed until the roads are cleared, the mayor said.",
+            ],
+            **common,
+        ),
+        Article(
+            id="b",
+            title="Storm damages homes",
+            outlet="Wire",
+            published=datetime(2024, 3, 2),
+            body=[
+                "A powerful storm struck the coast on Friday, officials said.",
+                "More than 300 homes were damaged, according to the regional government.",
+                "Insurers expect claims to rise sharply in the coming weeks.",
+            ],
+            **common,
+        ),
+        Article(
+            id="c",
+            title="Storm damages homes",
+            outlet="Wire",
+            republished_by="Town Crier",
+            published=datetime(2024, 3, 2),
+            body=[
+                "A powerful storm struck the coast on Friday, officials said.",
+                "More than 300 homes were damaged, according to the regional government.",
+                "Insurers expect claims to rise sharply in the coming weeks.",
+            ],
+            **common,
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def storm() -> StoryReport:
+    articles = _articles()
+    story = Story(
+        id="s1",
+        title="Storm hits the coast",
+        article_ids=[a.id for a in articles],
+        syndicated={"c": "b"},
+    )
+    claims = [c for a in articles for c in extract_claims(a)]
+    return build_report(story, articles, claims)
+
+
+def test_report_groups_the_storm_figures(storm: StoryReport) -> None:
+    homes = [g for g in storm.claim_groups if g.measure.startswith("homes")]
+    assert len(homes) == 1
+    assert homes[0].relation == "conflict"
+    assert {(c.outlet, c.source) for c in homes[0].claims} == {
+        ("Coast Times", "fire service"),
+        ("Wire", "regional government"),
+    }
+
+
+def test_report_timeline_merges_paraphrases(storm: StoryReport) -> None:
+    friday = [t for t in storm.timeline if t.date == "2024-03-01"]
+    assert len(friday) == 1
+    assert friday[0].outlets == ["Coast Times", "Wire"]
+
+
+def test_report_summary_and_unique_details(storm: StoryReport) -> None:
+    assert storm.summary
+    first = storm.summary[0]
+    assert set(first.outlets) <= {"Coast Times", "Wire"}
+    assert any(len(s.outlets) == 2 for s in storm.summary)
+    assert any("schools" in d for d in storm.unique_details["Coast Times"])
+    assert any("Insurers" in d for d in storm.unique_details["Wire"])
+    assert not any("homes" in d for ds in storm.unique_details.values() for d in ds)
+
+
+def test_report_dict_shape_is_json_ready(storm: StoryReport) -> None:
+    d = report_to_dict(storm)
+    json.dumps(d)
+    assert set(d) == {
+        "id",
+        "title",
+        "first_published",
+        "last_published",
+        "articles",
+        "entities",
+        "claim_groups",
+        "unique_details",
+        "timeline",
+        "summary",
+    }
+    assert d["first_published"] == "2024-03-02T00:00:00"
+    assert len(d["articles"]) == 3
+    assert {
+        "id",
+        "source",
+        "title",
+        "outlet",
+        "republished_by",
+        "published",
+        "byline",
+        "url",
+    } <= set(d["articles"][0])
+    assert d["articles"][2]["republished_by"] == "Town Crier"
+    group = d["claim_groups"][0]
+    assert group["relation"] in ("agree", "conflict", "unique")
+    assert {"outlet", "source", "text", "low", "high", "sentence", "article_id"} <= set(
+        group["claims"][0]
+    )
+    assert {"date", "text", "outlets"} == set(d["timeline"][0])
+    assert {"text", "outlets"} == set(d["summary"][0])
+    for entity in d["entities"]:
+        assert {"name", "aliases", "label"} <= set(entity)
+
+
+def test_report_markdown(storm: StoryReport) -> None:
+    md = report_to_markdown(storm)
+    assert md.startswith("# Storm hits the coast\n")
+    for heading in ("## Summary", "## Figures", "## Timeline", "## Articles"):
+        assert heading in md
+    assert "— conflict" in md
+    assert "**More than 300** — regional government, per Wire" in md
+    assert "on Town Crier" in md
+
+
+def test_seed_story_matches_the_gold_groups() -> None:
+    articles = seed_articles()
+    claims = [c for a in articles for c in extract_claims(a)]
+    story = Story(id="seed", title=articles[0].title, article_ids=[a.id for a in articles])
+    report = build_report(story, articles, claims)
+
+    def group_of(text: str):
+        for g in report.claim_groups:
+            if any(c.quantity and c.quantity.text == text for c in g.claims):
+                return g
+        raise AssertionError(f"no group has {text}")
+
+    first = group_of("over 11,000")
+    assert first.relation == "agree"
+    assert {c.quantity.text for c in first.claims} == {
+        "over 11,000",
+        "10,000 or more",
+        "about 10,000-12,000",
+        "around 10,000",
+    }
+    more = group_of("up to 3,000")
+    assert more.relation == "agree"
+    assert {c.quantity.text for c in more.claims} == {"1,000-3,000", "up to 3,000"}
+    casualties = group_of("4,000")
+    assert casualties.relation == "conflict"
+    assert {"around 1,200", "more than 1,000"} <= {c.quantity.text for c in casualties.claims}
+    assert group_of("two").relation == "unique"
+
+    names = {e.name: {e.name, *e.aliases} for e in report.entities}
+    merged = [group for group in names.values() if "NIS" in group]
+    assert merged and "National Intelligence Service" in merged[0]
+    assert any({"North Korea", "Pyongyang"} <= g for g in names.values())
+    assert any({"Kim", "Kim Jong Un"} <= g for g in names.values())
+    assert any({"JoongAng", "JoongAng Ilbo"} <= g for g in names.values())
+    dates = [t.date for t in report.timeline]
+    assert "2024-10" in dates and "2025-01" in dates
