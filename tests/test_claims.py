@@ -87,6 +87,7 @@ REF = date(2025, 2, 27)  # a Thursday
         ("invaded in February 2022", "2022-02"),
         ("last year", "2024"),
         ("in the summer of 2023", "2023-06/2023-08"),
+        ("between February and May 2022", "2022-02/2022-05"),
     ],
 )
 def test_find_times_resolves_against_the_publication_date(text: str, value: str) -> None:
@@ -257,3 +258,15 @@ def test_seed_figures_have_their_gold_sources() -> None:
         "Associated Press",
         "JoongAng",
     ]
+
+
+def test_coordinated_events_with_their_own_figures_stay_apart() -> None:
+    article = _article("An explosion killed 54 prisoners and injured over 150 at the camp.")
+    claims = extract_claims(article)
+    assert _only(claims, "54").measure == "prisoners killed"
+    assert _only(claims, "over 150").measure == "prisoners wounded"
+
+
+def test_an_unresolved_pronoun_is_no_source() -> None:
+    article = _article("They said 12 boats were lost.")
+    assert _only(extract_claims(article), "12").source is None

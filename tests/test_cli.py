@@ -282,8 +282,26 @@ def test_cluster_missing_file() -> None:
 
 def test_markup_in_page_text_is_printed_literally(tmp_path: Path) -> None:
     page = tmp_path / "markup.txt"
-    body = " ".join(["The council [/] voted [bold]again[/bold] on the budget after a long debate."] * 4)
+    body = " ".join(
+        ["The council [/] voted [bold]again[/bold] on the budget after a long debate."] * 4
+    )
     page.write_text(f"Council [red]votes[/] on the budget\n\n{body}\n\n{body}\n", encoding="utf-8")
     result = invoke("extract", str(page))
     assert result.exit_code == 0, result.output
     assert "[bold]again[/bold]" in result.output
+
+
+def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import newsweave.cli as cli
+
+    def broken() -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("NEWSWEAVE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 3
+    err = capsys.readouterr().err
+    assert "Internal error: RuntimeError: disk on fire" in err
+    assert "Traceback" not in err

@@ -11,9 +11,10 @@ from newsweave.claims import extract_claims
 from newsweave.models import Article, Claim, Quantity, Story
 from newsweave.nlp import load_spacy
 from newsweave.story import StoryReport, build_report, report_to_dict, report_to_markdown
-from newsweave.story.entities import merge_entities
+from newsweave.story.digest import timeline
+from newsweave.story.entities import attach_descriptions, merge_entities
 from newsweave.story.groups import group_claims, relation
-from newsweave.story.sentences import split_sentences
+from newsweave.story.sentences import Sentence, similarity, split_sentences
 from tests.test_claims import seed_articles
 
 
@@ -116,7 +117,23 @@ def test_entities_merge_spellings_acronyms_surnames_and_capitals() -> None:
     assert {"NIS", "National Intelligence Service"} <= group("NIS")
     assert {"Kim", "Kim Jong Un"} <= group("Kim")
     assert {"North Korea", "Pyongyang"} <= group("Pyongyang")
-    assert "Kursk" in group("Kursk")
+    assert {"Kursk", "Kursk region"} <= group("Kursk")
+
+
+def test_entities_take_bracketed_short_forms_and_described_sources() -> None:
+    nlp = load_spacy()
+    texts = [
+        "Officers of the Security Service of Ukraine (SBU) met the head of Brazil's "
+        "Federal Police.",
+        "Spain's Guardia Civil said on Monday that Brazil's police had made arrests.",
+    ]
+    entities = merge_entities(doc.ents for doc in nlp.pipe(texts))
+    sbu = [e for e in entities if "SBU" in {e.name, *e.aliases}]
+    assert sbu and "Security Service of Ukraine" in {sbu[0].name, *sbu[0].aliases}
+
+    attach_descriptions(entities, ["Brazil's federal police"], texts)
+    police = [e for e in entities if "Brazil's federal police" in e.aliases]
+    assert len(police) == 1 and "Federal Police" in {police[0].name, *police[0].aliases}
 
 
 def _articles() -> list[Article]:
@@ -286,3 +303,28 @@ def test_seed_story_matches_the_gold_groups() -> None:
     assert any({"JoongAng", "JoongAng Ilbo"} <= g for g in names.values())
     dates = [t.date for t in report.timeline]
     assert "2024-10" in dates and "2025-01" in dates
+
+
+def test_timeline_merges_one_event_dated_differently() -> None:
+    published = datetime(2025, 2, 27)  # a Thursday
+    texts = [
+        (
+            "A",
+            "Troops were redeployed to the northern front in the first week of February, officials said.",
+        ),
+        ("B", "Earlier this month troops were redeployed to the northern front, officials said."),
+        ("A", "The ministry said Wednesday that more troops had been sent to the border."),
+        ("B", "More troops have been sent to the border, the ministry said Thursday."),
+        ("A", "The harvest festival took place in October."),
+    ]
+    sentences = [Sentence(o, o, t, 0, len(t)) for o, t in texts]
+    articles = {
+        o: Article(id=o, page_id=o, source=o, title=o, body=[], published=published)
+        for o in ("A", "B")
+    }
+    events = timeline(sentences, similarity([t for _, t in texts]), articles)
+    assert [(e.date, e.outlets) for e in events] == [
+        ("2024-10", ["A"]),
+        ("2025-02-01/2025-02-07", ["A", "B"]),
+        ("2025-02-26/2025-02-27", ["A", "B"]),
+    ]

@@ -21,7 +21,9 @@ from newsweave.claims.attribution import Attribution, attribute, say_verbs
 from newsweave.claims.lexicon import (
     ADDITIONAL,
     CASUALTY_EVENTS,
+    EVENT_CLASSES,
     FIGURE_OBJECTS,
+    PRONOUNS,
     TIME_NOUNS,
     event_class,
     format_measure,
@@ -53,7 +55,11 @@ class _Sources:
 
     named: list[Attribution] = field(default_factory=list)
 
-    def resolve(self, found: Attribution) -> Attribution:
+    def resolve(self, found: Attribution) -> Attribution | None:
+        """The attribution with "he" or "the agency" replaced by whom it stands for.
+
+        An unresolved pronoun gives ``None``: "they" alone names nobody.
+        """
         if not found.refers_back:
             self.named.append(found)
             return found
@@ -69,21 +75,30 @@ class _Sources:
             if not fits and (word == "it" or len(word.split()) == 1):
                 fits = [a for a in self.named if not a.person and a.plural == found.plural]
         if not fits:
-            return found
+            return None if word in PRONOUNS else found
         earlier = fits[-1]
         return Attribution(earlier.source, found.cites, found.via, False, earlier.person)
+
+
+def _own_clause(verb: Token) -> bool:
+    """Whether a coordinated verb has its own subject or its own counted object."""
+    for child in verb.children:
+        if child.dep_.startswith("nsubj"):
+            return True
+        if child.dep_ == "dobj" and (
+            child.like_num or any(g.dep_ == "nummod" or g.like_num for g in child.children)
+        ):
+            return True
+    return False
 
 
 def _event(tokens: list[Token]) -> set[str]:
     """The event classes named by some tokens and their coordinated words."""
     found: set[str] = set()
     for token in tokens:
-        # "killed or wounded" is one event; "died and 2,700 were injured" two
-        conj = [
-            c
-            for c in token.children
-            if c.dep_ == "conj" and not any(g.dep_.startswith("nsubj") for g in c.children)
-        ]
+        # "killed or wounded" is one event; "died and 2,700 were injured" and
+        # "killed 54 and injured over 150" are two
+        conj = [c for c in token.children if c.dep_ == "conj" and not _own_clause(c)]
         for t in (token, *conj):
             if cls := event_class(t.lemma_) or event_class(t.lower_):
                 found.add(cls)
@@ -124,9 +139,8 @@ def _counted(span: Span) -> _Counted:
     root = span.root
     inside = {t.i for t in span}
     noun = None
-    if root.pos_ in ("NOUN", "PROPN") and not root.like_num:
-        noun = root
-    elif (
+    # the noun the figure modifies ("300 soldiers"); "%" in the figure is a unit
+    if (
         root.head.i not in inside
         and root.head.pos_ in ("NOUN", "PROPN")
         and root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod")
@@ -210,18 +224,18 @@ class _Fig:
 
 
 def _sum_casualties(a: _Fig, b: _Fig, text: str) -> Quantity | None:
-    """ "300 died and another 2,700 were injured" also counts 3,000 casualties."""
+    """The casualty total of "300 died and another 2,700 were injured": 3,000."""
     if {*a.counted.events, *b.counted.events} != {"killed", "wounded"}:
         return None
     between = text[a.figure.end : b.figure.start]
     if " and " not in f" {between} " or ";" in between:
         return None
     qa, qb = a.figure.quantity, b.figure.quantity
-    if None in (qa.low, qa.high, qb.low, qb.high):
+    if qa.low is None or qa.high is None or qb.low is None or qb.high is None:
         return None
     return Quantity(
-        qa.low + qb.low,  # type: ignore[operator]
-        qa.high + qb.high,  # type: ignore[operator]
+        qa.low + qb.low,
+        qa.high + qb.high,
         qa.approximate or qb.approximate,
         text[a.figure.start : b.figure.end],
     )
@@ -274,7 +288,8 @@ def _sentence_claims(sent: Span, base: int, article: Article, sources: _Sources)
 
     for i, fig in enumerate(figs):
         c = fig.counted
-        events = sorted(c.events)
+        # a figure under two events ("sent ... and killed") is named by the gravest
+        events = sorted(c.events, key=list(EVENT_CLASSES).index)
         noun = _noun_text(c.noun) if c.noun is not None else None
         if (
             events

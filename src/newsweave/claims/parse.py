@@ -48,7 +48,8 @@ def parse(nlp: Language, paragraphs: Sequence[str], *, entities_only: bool = Fal
             docs[i] = _cache[hit]
     if missing:
         disable = _ner_skips(nlp) if entities_only else []
-        for i, doc in zip(missing, nlp.pipe((paragraphs[i] for i in missing), disable=disable)):
+        texts = (paragraphs[i] for i in missing)
+        for i, doc in zip(missing, nlp.pipe(texts, disable=disable), strict=True):
             docs[i] = doc
             _cache[(id(nlp), entities_only, paragraphs[i])] = doc
         while len(_cache) > CACHE_SIZE:

@@ -239,6 +239,10 @@ def find_times(text: str, ref: datetime | date | None = None) -> list[TimeExpr]:
         if va is None:
             continue
         if vb is not None:
+            end = _last_day(_bounds(vb)[1])
+            if _first_day(_bounds(va)[0]) > end:
+                # "between February and May 2022": the year written once is both ends'
+                va = _resolve_text(m.group("a"), date.fromisoformat(end)) or va
             value = f"{_bounds(va)[0]}/{_bounds(vb)[1]}"
         elif kind in ("since", "after", "from"):
             value = f"{_bounds(va)[0]}/.."

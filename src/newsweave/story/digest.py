@@ -9,10 +9,11 @@ A sentence is credited to every outlet that carries it or a near-paraphrase.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 import numpy as np
 
-from newsweave.claims.timex import find_times, period
+from newsweave.claims.timex import find_times, period, periods_overlap
 from newsweave.models import Article
 from newsweave.story.model import Cited, TimelineEvent
 from newsweave.story.sentences import Sentence
@@ -92,29 +93,57 @@ def unique_details(
     return dict(details)
 
 
+def _span_days(value: str) -> int:
+    lo, hi = period(value)
+    if ".." in (lo, hi):
+        return 1 << 30
+    return (date.fromisoformat(hi) - date.fromisoformat(lo)).days
+
+
+def _joined(a: str, b: str) -> str:
+    """One date for two reports of an event: the more precise where one holds the
+    other ("the first week of February" in "earlier this month"), else both."""
+    (a_lo, a_hi), (b_lo, b_hi) = period(a), period(b)
+    if (a_lo <= b_lo and b_hi <= a_hi) or (b_lo <= a_lo and a_hi <= b_hi):
+        return min((a, b), key=_span_days)
+    lo, hi = min(a_lo, b_lo), max(a_hi, b_hi)
+    return f"{lo}/{hi}"
+
+
 def timeline(
     sentences: list[Sentence], sim: np.ndarray, articles: dict[str, Article]
 ) -> list[TimelineEvent]:
-    """Dated events, oldest first; one date's paraphrases merged, with their outlets."""
-    dated: dict[str, list[int]] = defaultdict(list)
+    """Dated events, oldest first, with their outlets.
+
+    Paraphrases are merged when their dates can be the same, a day apart at
+    most (outlets in different time zones date one statement differently).
+    """
+    events: list[tuple[str, list[int]]] = []
     for i, s in enumerate(sentences):
         for t in find_times(s.text, articles[s.article_id].published):
-            if i not in dated[t.value]:
-                dated[t.value].append(i)
-    events = []
-    for value, members in dated.items():
-        clusters: list[list[int]] = []
-        for i in members:
-            for cluster in clusters:
-                if max(sim[i, j] for j in cluster) >= PARAPHRASE:
-                    cluster.append(i)
+            events.append((t.value, [i]))
+    merged = True
+    while merged:
+        merged = False
+        for x in range(len(events)):
+            for y in range(x + 1, len(events)):
+                (va, ia), (vb, ib) = events[x], events[y]
+                if not periods_overlap(va, vb, 1):
+                    continue
+                if set(ia) & set(ib) and va != vb:
+                    continue  # two dates in one sentence are two events
+                if max(sim[i, j] for i in ia for j in ib) >= PARAPHRASE:
+                    events[x] = (_joined(va, vb), list(dict.fromkeys(ia + ib)))
+                    del events[y]
+                    merged = True
                     break
-            else:
-                clusters.append([i])
-        for cluster in clusters:
-            # the sentence most like the others stands for them all
-            head = max(cluster, key=lambda i: sum(sim[i, j] for j in cluster))
-            outlets = list(dict.fromkeys(sentences[i].outlet for i in cluster))
-            events.append(TimelineEvent(value, sentences[head].text, outlets))
-    events.sort(key=lambda e: (period(e.date)[0].replace("..", ""), period(e.date)[1]))
-    return events
+            if merged:
+                break
+    result = []
+    for value, members in events:
+        # the sentence most like the others stands for them all
+        head = max(members, key=lambda i: sum(sim[i, j] for j in members))
+        outlets = list(dict.fromkeys(sentences[i].outlet for i in members))
+        result.append(TimelineEvent(value, sentences[head].text, outlets))
+    result.sort(key=lambda e: (period(e.date)[0].replace("..", ""), period(e.date)[1]))
+    return result

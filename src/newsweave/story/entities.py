@@ -9,7 +9,8 @@ Mentions come from spaCy's NER; two forms are the same entity when
 - one is a surname (or family name first, as in Korean) that an article uses
   after the full name ("Kim" after "Kim Jong Un" in the same article);
 - one is an acronym of the other's capitalised words, or of their tail
-  (NIS / National Intelligence Service);
+  (NIS / National Intelligence Service), or follows it in brackets
+  ("Security Service of Ukraine (SBU)");
 - one is the first word of a multi-word organisation (JoongAng / JoongAng Ilbo)
   or its tail after a place ("National Intelligence Service" / "South Korean
   National Intelligence Service");
@@ -33,6 +34,8 @@ LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "W
 _GENERIC = frozenset(
     "region province oblast state city county district territory area republic island".split()
 )
+_GENERIC_AFTER = re.compile(rf" ({'|'.join(sorted(_GENERIC))})\b")
+_BRACKETED = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,7})\)")
 _MINOR = frozenset({"of", "the", "and", "for", "de", "la", "du", "&"})
 #: Metonymy and alternative names: general knowledge, not tied to any story.
 _COUNTRY_NAMES = {
@@ -138,6 +141,7 @@ def merge_entities(articles: Iterable[Iterable[Span]]) -> list[Entity]:
     counts: Counter[str] = Counter()
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     per_doc: list[set[str]] = []
+    bracketed: list[tuple[str, str]] = []
     for ents in articles:
         seen = set()
         for ent in ents:
@@ -146,13 +150,26 @@ def merge_entities(articles: Iterable[Iterable[Span]]) -> list[Entity]:
             surface = _surface(ent.text)
             if len(surface) < 2 or not surface[0].isalpha():
                 continue
+            # the tagger leaves "region" out of "the Kursk region"; keep the form as written
+            if kind := _GENERIC_AFTER.match(ent.doc.text, ent.end_char):
+                surface = f"{surface} {kind.group(1)}"
             counts[surface] += 1
             labels[surface][ent.label_] += 1
             seen.add(surface)
+            # "Security Service of Ukraine (SBU)": the bracket names it whatever its letters
+            after = _BRACKETED.match(ent.doc.text, ent.end_char)
+            if after and after.group(1) != surface:
+                bracketed.append((surface, after.group(1)))
         per_doc.append(seen)
+    for name, short in bracketed:
+        if short not in counts:
+            labels[short] = Counter(labels[name])
+        counts[short] += 0
 
     forms = list(counts)
     union = _Union(forms)
+    for name, short in bracketed:
+        union.join(short, name)
     by_key: dict[str, str] = {}
     for form in forms:
         key = _key(form)
@@ -196,9 +213,76 @@ def merge_entities(articles: Iterable[Iterable[Span]]) -> list[Entity]:
         label = sum((labels[m] for m in members), Counter()).most_common(1)[0][0]
         name = max(
             members,
-            key=lambda m: (not _is_acronym(m), len(m.split()) > 1, counts[m], len(m)),
+            key=lambda m: (
+                not _is_acronym(m),
+                m.split()[-1] not in _GENERIC,
+                len(m.split()) > 1,
+                counts[m],
+                len(m),
+            ),
         )
         aliases = sorted(m for m in members if m != name)
         entities.append(Entity(name, aliases, label, total))
     entities.sort(key=lambda e: (-e.mentions, e.name))
     return entities
+
+
+#: Words descriptions use for what organisation names say otherwise.
+_SYNONYMS = {"spy": "intelligence", "defense": "defence", "defence": "defence"}
+#: Words in a description that do not help to tell organisations apart.
+_VAGUE_WORDS = frozenset(
+    "main top chief national federal state domestic official leading own premier".split()
+)
+_DESCRIPTION = re.compile(
+    r"(?P<owner>[A-Z][\w.]*(?: [A-Z][\w.]*)*)['’]s (?P<words>(?:[a-z]+ )*?)"
+    r"(?P<head>agency|service|ministry|bureau|office|department|army|military|newspaper"
+    r"|broadcaster|court|police|parliament|government)"
+)
+
+
+def _place_words(owner: str) -> list[str]:
+    """Ways the articles may name a place: its name, stem, capital and other names."""
+    key = _key(owner)
+    stem = key[: max(4, len(key) - 2)]
+    return [stem, key, *_COUNTRY_NAMES.get(key, ())]
+
+
+def _owned_by(owner: str, entity: Entity, texts: list[str]) -> bool:
+    """Whether the articles tie ``entity`` to the place ``owner`` ("Seoul's NIS")."""
+    places = _place_words(owner)
+    for form in [entity.name, *entity.aliases]:
+        folded = form.casefold()
+        if any(folded.startswith(p) for p in places):
+            return True
+        pattern = re.compile(
+            rf"(?:{'|'.join(re.escape(p) for p in places)})\w*(?:['’]s)?\s+{re.escape(folded)}"
+        )
+        if any(pattern.search(text.casefold()) for text in texts):
+            return True
+    return False
+
+
+def attach_descriptions(entities: list[Entity], phrases: Iterable[str], texts: list[str]) -> None:
+    """Add "X's spy agency"-style phrases as aliases of the one organisation they fit.
+
+    A description fits an organisation when the articles tie it to the place X
+    and its distinctive words ("spy" read as "intelligence") are in the name.
+    """
+    for phrase in dict.fromkeys(phrases):
+        m = _DESCRIPTION.fullmatch(phrase)
+        if m is None or any(phrase == e.name or phrase in e.aliases for e in entities):
+            continue
+        # with no distinctive word left, the head noun itself must be in the name
+        words = {_SYNONYMS.get(w, w) for w in m.group("words").split()} - _VAGUE_WORDS
+        words = words or {m.group("head")}
+        fits = [
+            e
+            for e in entities
+            if e.label == "ORG"
+            and words <= {w.casefold() for f in [e.name, *e.aliases] for w in f.split()}
+            and _owned_by(m.group("owner"), e, texts)
+        ]
+        if len(fits) == 1:
+            fits[0].aliases.append(phrase)
+            fits[0].aliases.sort()
+            fits[0].mentions += 1

@@ -62,7 +62,7 @@ def _figure(claim: Claim) -> str:
     who = claim.source or "(own reporting)"
     line = f"**{text}** — {who}, per {claim.outlet or 'unknown outlet'}"
     if len(claim.chain) > 2:
-        line += f" (via {' → '.join(claim.chain[1:])})"
+        line += f" (chain: {' → '.join(claim.chain)})"
     if claim.when:
         line += f"; {claim.when}"
     return line

@@ -8,7 +8,7 @@ from newsweave.claims.parse import parse
 from newsweave.models import Article, Claim, Story, iso, sort_time
 from newsweave.nlp import load_spacy
 from newsweave.story.digest import summarize, timeline, unique_details
-from newsweave.story.entities import merge_entities
+from newsweave.story.entities import attach_descriptions, merge_entities
 from newsweave.story.groups import group_claims
 from newsweave.story.model import ArticleRef, StoryReport
 from newsweave.story.sentences import similarity, story_sentences
@@ -55,6 +55,9 @@ def build_report(
         (c.article_id, c.start) for c in mine if c.quantity is not None and c.article_id in ids
     }
 
+    entities = merge_entities(mentions)
+    # sources described rather than named ("South Korea's spy agency")
+    attach_descriptions(entities, (c.source for c in mine if c.source), [a.text for a in originals])
     dates = [a.published for a in chosen if a.published is not None]
     first = story.first_published or (min(dates, key=sort_time) if dates else None)
     last = story.last_published or (max(dates, key=sort_time) if dates else None)
@@ -64,7 +67,7 @@ def build_report(
         first_published=iso(first),
         last_published=iso(last),
         articles=[_ref(a) for a in chosen],
-        entities=merge_entities(mentions),
+        entities=entities,
         claim_groups=group_claims(mine, story.syndicated),
         unique_details=unique_details(sentences, sim, figures),
         timeline=timeline(sentences, sim, {a.id: a for a in originals}),
