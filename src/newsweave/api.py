@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from newsweave.config import Settings
 from newsweave.errors import NotFoundError
 from newsweave.ingest import read_paths
-from newsweave.models import Article, Rejection, Story
+from newsweave.models import Article, Rejection, Story, iso
 from newsweave.pipeline import IngestReport, Processed, Progress, ingest, process_page, regroup
 from newsweave.store import SearchHit, Store
 from newsweave.story import StoryReport, build_report
@@ -66,6 +67,14 @@ class Newsweave:
         """Every story, most recently reported first."""
         return self.store.stories()
 
+    def story_summaries(self) -> list[dict[str, Any]]:
+        """Every story as a JSON-ready summary: outlets, dates and its articles."""
+        articles = {a.id: a for a in self.store.articles()}
+        return [
+            story_summary(s, [articles[i] for i in s.article_ids if i in articles])
+            for s in self.stories()
+        ]
+
     def story(self, story_id: str) -> Story:
         """The story ``story_id``; :class:`NotFoundError` if there is none."""
         story = self.store.story(story_id)
@@ -101,6 +110,33 @@ class Newsweave:
     def rejections(self) -> list[Rejection]:
         """Every input kept aside, with its reason."""
         return self.store.rejections()
+
+
+def outlet_name(article: Article) -> str:
+    """Who to credit for an article: its outlet, else the site that carried it."""
+    return article.outlet or article.republished_by or "unknown"
+
+
+def story_summary(story: Story, articles: list[Article]) -> dict[str, Any]:
+    """A story as ``newsweave stories --json`` and ``GET /api/stories`` show it."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first_published": iso(story.first_published),
+        "last_published": iso(story.last_published),
+        "outlets": sorted({outlet_name(a) for a in articles}),
+        "articles": [
+            {
+                "id": a.id,
+                "source": a.source,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published_iso,
+                "syndicated_from": story.syndicated.get(a.id),
+            }
+            for a in articles
+        ],
+    }
 
 
 def extract_paths(

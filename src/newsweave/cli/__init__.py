@@ -26,7 +26,7 @@ from rich.table import Table
 
 from newsweave.api import Newsweave, extract_paths
 from newsweave.errors import NewsweaveError
-from newsweave.models import Article, Rejection, Story, iso
+from newsweave.models import Article, Rejection, iso
 from newsweave.story import report_to_dict, report_to_markdown
 
 app = typer.Typer(
@@ -205,40 +205,12 @@ def _print_article(article: Article, *, explain: bool) -> None:
         out.print(dropped)
 
 
-def _story_dict(story: Story, articles: dict[str, Article]) -> dict[str, Any]:
-    members = [articles[i] for i in story.article_ids if i in articles]
-    return {
-        "id": story.id,
-        "title": story.title,
-        "first_published": iso(story.first_published),
-        "last_published": iso(story.last_published),
-        "outlets": _outlets(members),
-        "articles": [
-            {
-                "id": a.id,
-                "source": a.source,
-                "title": a.title,
-                "outlet": a.outlet,
-                "published": a.published_iso,
-                "syndicated_from": story.syndicated.get(a.id),
-            }
-            for a in members
-        ],
-    }
-
-
-def _outlets(articles: list[Article]) -> list[str]:
-    return sorted({a.outlet or a.republished_by or "unknown" for a in articles})
-
-
 @app.command("stories")
 @_friendly
 def stories_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the stories: their outlets, article count, first and last report."""
     with _open(db) as nw:
-        stories = nw.stories()
-        articles = {a.id: a for a in nw.articles()}
-    records = [_story_dict(s, articles) for s in stories]
+        records = nw.story_summaries()
     if as_json:
         _echo_json(records)
         return
