@@ -3,7 +3,7 @@
 Usage: python scripts/train_segmenter.py [DATA_DIR] [--out DIR] [--rounds N]
 
 DATA_DIR holds ``pages/*.txt`` and ``ground-truth.json`` (default: ../shared/extraction
-beside the repository). The model and its metadata are written into the package
+beside the repository). The two models and their metadata are written into the package
 (src/newsweave/extract/) unless --out says otherwise.
 """
 
@@ -28,12 +28,12 @@ def main() -> None:
 
     started = time.perf_counter()
     pages = load_dev_set(args.data)
-    booster, meta = fit(pages, args.rounds)
-    model_path, meta_path = save(booster, meta, args.out)
+    first, second, meta = fit(pages, args.rounds)
+    paths = save(first, second, meta, args.out)
     print(
         f"trained {meta['version']} on {meta['pages']} pages / {meta['lines']} lines "
-        f"in {time.perf_counter() - started:.1f}s → {model_path} "
-        f"({model_path.stat().st_size / 1024:.0f} KiB), {meta_path}"
+        f"in {time.perf_counter() - started:.1f}s → "
+        + ", ".join(f"{path} ({path.stat().st_size / 1024:.0f} KiB)" for path in paths)
     )
 
 

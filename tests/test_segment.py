@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from newsweave.extract.assemble import LANGUAGE_SAMPLE_CHARS, language_sample
 from newsweave.extract.dates import find_date, find_relative, resolve_relative
 from newsweave.extract.features import (
+    COLUMN,
     FEATURE_NAMES,
+    STACK_FEATURES,
+    distance_to,
     featurize,
+    featurize_page,
     find_title,
     furniture_mask,
     is_relative_time_line,
     split_lines,
+    stack_features,
 )
 from newsweave.extract.fields import normal_case, outlet_before_date, parse_byline, split_dateline
 from newsweave.extract.outlets import from_url, readable, same_outlet
+from newsweave.extract.patterns import CAPTION_RE, CTA_RE, URLISH_RE
 from newsweave.extract.segmenter import load_model, segment
+from newsweave.extract.training import DevPage, fit, label_lines
+
+HERE = Path(__file__).parent
 
 PAGE = """\
 Menu
@@ -67,13 +78,95 @@ def test_furniture_is_capped_and_body_found() -> None:
 
 def test_model_loads_once() -> None:
     assert load_model() is load_model()
-    assert load_model().version.startswith("lgb-hmm-")
+    assert load_model().version.startswith("lgb2-hmm-")
 
 
 def test_viterbi_smooths_a_lone_dip() -> None:
     model = load_model()
     labels = model.decode(np.array([0.01, 0.02, 0.95, 0.97, 0.4, 0.96, 0.98, 0.01, 0.02]))
     assert labels.tolist() == [0, 0, 1, 1, 1, 1, 1, 0, 0]
+
+
+def _viterbi_reference(model, probabilities: np.ndarray) -> list[int]:
+    p = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    emit = np.column_stack([np.log1p(-p), np.log(p)]) - model.log_prior
+    score, back = model.log_start + emit[0], []
+    for row in emit[1:]:
+        cand = score[:, None] + model.log_transition
+        back.append(cand.argmax(axis=0))
+        score = cand.max(axis=0) + row
+    labels = [int(score.argmax())]
+    for pointers in reversed(back):
+        labels.append(int(pointers[labels[-1]]))
+    return labels[::-1]
+
+
+def test_viterbi_matches_the_matrix_form() -> None:
+    model = load_model()
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 40, 300):
+        probabilities = rng.random(n) ** rng.uniform(0.3, 3)
+        assert model.decode(probabilities).tolist() == _viterbi_reference(model, probabilities)
+
+
+def test_distance_to_nearest_flag() -> None:
+    flags = np.array([0, 1, 0, 0, 1, 0], dtype=np.float32)
+    assert distance_to(flags, backwards=True, cap=20).tolist() == [20, 20, 1, 2, 3, 1]
+    assert distance_to(flags, backwards=False, cap=3).tolist() == [1, 3, 2, 1, 3, 3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rescue workers at the scene on Monday. (AP Photo/Jane Doe)",
+        "FILE - The harbour in 2019.",
+        "Subscribe to our newsletter",
+        "© 2025 Example Media",
+        "Contact us at desk@example.org",
+        "Read it at www.example.com today",
+        "The council met on Monday and agreed the plan, the mayor said.",
+    ],
+)
+def test_trigger_words_never_hide_a_pattern(text: str) -> None:
+    # Patterns only run on lines holding a trigger word: the flags must agree with them.
+    row = featurize_page(split_lines(text)).matrix[0]
+    assert row[COLUMN["caption"]] == (CAPTION_RE.search(text) is not None)
+    assert row[COLUMN["call_to_action"]] == (CTA_RE.search(text) is not None)
+    assert row[COLUMN["urlish"]] == (URLISH_RE.search(text) is not None)
+
+
+def test_stack_features_shape() -> None:
+    page = featurize_page(split_lines(PAGE))
+    first = load_model().first_pass(page)
+    extra = stack_features(page, first)
+    assert extra.shape == (len(page.keys), len(STACK_FEATURES))
+    assert np.isfinite(extra).all()
+
+
+def test_label_lines() -> None:
+    lines = split_lines(PAGE)
+    gold = (
+        "The city council approved a new budget for schools on Monday, adding money for "
+        "teachers.\nCouncil members said the budget would also pay for repairs to older "
+        "school buildings."
+    )
+    body = [x.text for x, y in zip(lines, label_lines(lines, gold), strict=True) if y]
+    assert [b[:20] for b in body] == ["The city council app", "Council members said"]
+
+
+def test_training_is_deterministic() -> None:
+    pages = [
+        DevPage(str(i), PAGE.replace("nine", str(i)), HERE, PAGE.split("\n\n")[2]) for i in range(6)
+    ]
+    *_, meta = fit(pages, rounds=3)
+    assert meta["features"] == FEATURE_NAMES and meta["stack_features"] == STACK_FEATURES
+    assert fit(pages, rounds=3)[2]["version"] == meta["version"]
+
+
+def test_language_sample_prefers_a_long_paragraph() -> None:
+    body = ["Short subhead", "x" * (LANGUAGE_SAMPLE_CHARS + 50)]
+    assert language_sample(body) == "x" * LANGUAGE_SAMPLE_CHARS
+    assert language_sample(["One.", "Two."]) == "One.\n\nTwo."
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,8 @@ _DATE_RES = [
     re.compile(r"(?<!\d)(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})(?!\d)" + _TIME),
 ]
 
+_YEAR_RE = re.compile(r"\d{4}")
+
 
 def find_date(text: str) -> tuple[datetime, Precision] | None:
     """The first absolute date in ``text`` with its precision, or ``None``.
@@ -81,6 +83,8 @@ def find_date(text: str) -> tuple[datetime, Precision] | None:
     Numeric dates are read day first ("27-02-2025"), month first only when the
     day-first reading is impossible ("02/27/2025").
     """
+    if _YEAR_RE.search(text) is None:  # every pattern needs a four-digit year
+        return None
     best: tuple[int, datetime, Precision] | None = None
     for pattern in _DATE_RES:
         for match in pattern.finditer(text):

@@ -164,6 +164,8 @@ RELATIVE_TIME_RE = re.compile(
     rf"|(?:vor|il\s+y\s+a|hace|há)\s+(?P<n2>\d+|einer?|une?|un)\s+(?P<u2>{_UNIT_ALT}))\b",
     re.IGNORECASE,
 )
+#: Words that can stand for the number in a relative time ("an hour ago", "vor einer Stunde").
+RELATIVE_NUMBER_WORDS: frozenset[str] = frozenset("a an one vor il hace há".split())
 #: Words for "just now" / "yesterday" that mark a timestamp line too.
 RELATIVE_WORD_RE = re.compile(
     r"^(?:just now|yesterday|today|kemarin|hari ini|baru saja|gestern|heute|hier|"
@@ -178,6 +180,11 @@ CAPTION_RE = re.compile(
     r"|\b(?:Getty Images|Shutterstock|AFP via Getty|iStock(?:photo)?|Bloomberg via Getty)\b"
     r"|^(?:Photo|Foto|Image|Picture|Bild|Gambar|Illustration|Ilustrasi)\s*(?:by|credit|:|/)",
     re.IGNORECASE,
+)
+#: Every CAPTION_RE match holds one of these words (lower case): lines without one skip it.
+CAPTION_WORDS: frozenset[str] = frozenset(
+    "photo foto picture image file archivo archiv getty shutterstock istock istockphoto "
+    "illustration ilustrasi bild gambar".split()
 )
 CREDIT_RE = re.compile(
     r"^(?:credit|photo credit|image credit|source|sumber|quelle|crédit|fuente|foto|photo)\s*:"
@@ -196,6 +203,13 @@ CTA_RE = re.compile(
     r"lee también|suscríbete|leia também|leggi anche|lees ook)\b"
     r"|©",
     re.IGNORECASE,
+)
+#: Every CTA_RE match holds one of these words (lower case) or "©": lines without one skip it.
+CTA_WORDS: frozenset[str] = frozenset(
+    "click read download app subscribe sign log login newsletter follow share comment comments "
+    "google whatsapp telegram store try advertisement sponsored cookie privacy terms rights "
+    "copyright baca klik unduh lesen mehr jetzt lire abonnez lee suscríbete leia leggi "
+    "lees".split()
 )
 #: Headings that open the tail of a page: related stories, comments, more news.
 TAIL_HEADING_RE = re.compile(
@@ -217,5 +231,7 @@ BYLINE_RE = re.compile(
 )
 BULLET_RE = re.compile(r"^[*•·▪►»›|\-–—]\s*")
 URLISH_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|co)\b", re.IGNORECASE)
+#: Every URLISH_RE match holds one of these words (lower case) or "@".
+URL_WORDS: frozenset[str] = frozenset("http https www com org net co".split())
 SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’')]?\s+[\"“‘'(]?[A-ZÀ-ÖØ-ÞА-Я0-9]")
 TERMINALS = frozenset(".!?\"”’'»…)")

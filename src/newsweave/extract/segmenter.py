@@ -1,11 +1,14 @@
 """The learned line segmenter: which lines of a text page are the article body.
 
-A gradient-boosted classifier (LightGBM) scores each line from its own and its
-neighbours' features; a two-state hidden Markov model then smooths the scores
-along the page with Viterbi decoding, because article bodies are runs of lines
-and a lone "body" line amid furniture (or the reverse) is usually a mistake.
-The model is trained by ``scripts/train_segmenter.py`` and shipped with the
-package; it is loaded once per process.
+Two gradient-boosted classifiers (LightGBM) score each line. The first sees the
+line's own and its neighbours' features; the second (stacking) also sees what
+the first thought of the whole page: the body it found, the line's block and
+whether the line talks about what that body talks about. A two-state hidden
+Markov model then smooths the second pass's scores along the page with Viterbi
+decoding, because article bodies are runs of lines and a lone "body" line amid
+furniture (or the reverse) is usually a mistake. The models are trained by
+``scripts/train_segmenter.py`` and shipped with the package; they are loaded
+once per process.
 """
 
 from __future__ import annotations
@@ -18,76 +21,118 @@ from importlib import resources
 import lightgbm as lgb
 import numpy as np
 
-from newsweave.extract.features import FEATURE_NAMES, Line, featurize, furniture_mask
+from newsweave.extract.features import (
+    FEATURE_NAMES,
+    STACK_FEATURES,
+    Line,
+    PageFeatures,
+    featurize_page,
+    furniture_mask,
+    stack_features,
+)
 from newsweave.extract.patterns import TERMINALS
 
 MODEL_FILE = "segmenter.lgb"
+STACK_MODEL_FILE = "segmenter-stack.lgb"
+META_FILE = "segmenter.json"
 #: The most a line matching a furniture pattern (timestamp, caption...) may score.
 FURNITURE_CAP = 0.02
 #: Lines this short without end punctuation cannot close an article.
 TAIL_MAX_WORDS = 5
-META_FILE = "segmenter.json"
 
 
 @dataclass(frozen=True, slots=True)
 class SegmenterModel:
-    """A trained classifier with the HMM parameters used to smooth its output."""
+    """The two classifiers with the HMM parameters used to smooth their output."""
 
-    booster: lgb.Booster
+    first: lgb.Booster
+    second: lgb.Booster
     log_prior: np.ndarray
     log_start: np.ndarray
     log_transition: np.ndarray
     version: str
 
     @classmethod
-    def from_parts(cls, booster: lgb.Booster, meta: dict) -> SegmenterModel:
-        """Build from a booster and the metadata the training script writes."""
-        if meta["features"] != FEATURE_NAMES:
+    def from_parts(cls, first: lgb.Booster, second: lgb.Booster, meta: dict) -> SegmenterModel:
+        """Build from the boosters and the metadata the training script writes."""
+        if meta["features"] != FEATURE_NAMES or meta["stack_features"] != STACK_FEATURES:
             raise ValueError("segmenter model was trained on other features; retrain it")
         return cls(
-            booster=booster,
+            first=first,
+            second=second,
             log_prior=np.log(np.asarray(meta["prior"], dtype=np.float64)),
             log_start=np.log(np.asarray(meta["start"], dtype=np.float64)),
             log_transition=np.log(np.asarray(meta["transition"], dtype=np.float64)),
             version=meta["version"],
         )
 
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """P(body) for each row of ``features``."""
-        if len(features) == 0:
-            return np.zeros(0)
-        return np.asarray(self.booster.predict(features, num_threads=1), dtype=np.float64)
+    def first_pass(self, page: PageFeatures) -> np.ndarray:
+        """The first classifier's P(body) per line, furniture capped."""
+        return capped(_predict(self.first, page.matrix), page.matrix)
+
+    def probabilities(self, page: PageFeatures) -> np.ndarray:
+        """The second classifier's P(body) per line, furniture capped."""
+        stacked = np.hstack([page.matrix, stack_features(page, self.first_pass(page))])
+        return capped(_predict(self.second, stacked), page.matrix)
 
     def decode(self, probabilities: np.ndarray) -> np.ndarray:
         """The most likely body/other labels (1/0) for a page, by Viterbi decoding.
 
         The classifier gives posteriors; dividing by the class prior turns them
-        into scaled likelihoods, the usual hybrid HMM emission.
+        into scaled likelihoods, the usual hybrid HMM emission. Two states make
+        plain Python floats faster here than numpy's per-call overhead.
         """
         n = len(probabilities)
         if n == 0:
             return np.zeros(0, dtype=np.int8)
         p = np.clip(probabilities, 1e-6, 1 - 1e-6)
-        emit = np.column_stack([np.log1p(-p), np.log(p)]) - self.log_prior
-        score = self.log_start + emit[0]
-        back = np.zeros((n, 2), dtype=np.int8)
-        trans = self.log_transition
+        other = (np.log1p(-p) - self.log_prior[0]).tolist()
+        body = (np.log(p) - self.log_prior[1]).tolist()
+        (t00, t01), (t10, t11) = self.log_transition.tolist()
+        s0 = float(self.log_start[0]) + other[0]
+        s1 = float(self.log_start[1]) + body[0]
+        back0 = bytearray(n)  # best previous state when now in state 0
+        back1 = bytearray(n)
         for i in range(1, n):
-            cand = score[:, None] + trans
-            back[i] = cand.argmax(axis=0)
-            score = cand.max(axis=0) + emit[i]
+            a, b = s0 + t00, s1 + t10
+            c, d = s0 + t01, s1 + t11
+            if a >= b:
+                s0_next = a
+            else:
+                s0_next, back0[i] = b, 1
+            if c >= d:
+                s1 = c
+            else:
+                s1, back1[i] = d, 1
+            s0 = s0_next + other[i]
+            s1 += body[i]
         labels = np.zeros(n, dtype=np.int8)
-        labels[-1] = int(score.argmax())
-        for i in range(n - 1, 0, -1):
-            labels[i - 1] = back[i, labels[i]]
+        state = 1 if s1 > s0 else 0
+        for i in range(n - 1, -1, -1):
+            labels[i] = state
+            state = back1[i] if state else back0[i]
         return labels
+
+
+def _predict(booster: lgb.Booster, features: np.ndarray) -> np.ndarray:
+    if len(features) == 0:
+        return np.zeros(0)
+    return np.asarray(booster.predict(features, num_threads=1), dtype=np.float64)
+
+
+def capped(probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """``probabilities`` with lines that match a furniture pattern held to ``FURNITURE_CAP``."""
+    mask = furniture_mask(features)
+    probabilities[mask] = np.minimum(probabilities[mask], FURNITURE_CAP)
+    return probabilities
 
 
 @dataclass(frozen=True, slots=True)
 class Segmentation:
-    """A page's lines with their body probabilities, decoded labels and headline."""
+    """A page's lines with their features, body probabilities, decoded labels and headline."""
 
     lines: list[Line]
+    features: PageFeatures
     probabilities: np.ndarray
     labels: np.ndarray
     title: int | None
@@ -97,22 +142,22 @@ class Segmentation:
 def load_model() -> SegmenterModel:
     """The shipped segmenter, read from the package once per process."""
     package = resources.files("newsweave.extract")
-    booster = lgb.Booster(model_str=(package / MODEL_FILE).read_text(encoding="utf-8"))
+    first, second = (
+        lgb.Booster(model_str=(package / name).read_text(encoding="utf-8"))
+        for name in (MODEL_FILE, STACK_MODEL_FILE)
+    )
     meta = json.loads((package / META_FILE).read_text(encoding="utf-8"))
-    return SegmenterModel.from_parts(booster, meta)
+    return SegmenterModel.from_parts(first, second, meta)
 
 
 def segment(lines: list[Line], model: SegmenterModel | None = None) -> Segmentation:
     """Label each line body (1) or not (0) with ``model`` (the shipped one by default)."""
     model = model or load_model()
-    features, title = featurize(lines)
-    probabilities = model.probabilities(features)
-    probabilities[furniture_mask(features)] = np.minimum(
-        probabilities[furniture_mask(features)], FURNITURE_CAP
-    )
+    page = featurize_page(lines)
+    probabilities = model.probabilities(page)
     labels = model.decode(probabilities)
     _trim_tail(lines, labels)
-    return Segmentation(lines, probabilities, labels, title)
+    return Segmentation(lines, page, probabilities, labels, page.title)
 
 
 def _trim_tail(lines: list[Line], labels: np.ndarray) -> None:

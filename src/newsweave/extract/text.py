@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
+
 from newsweave.errors import PageError
 from newsweave.extract.assemble import Evidence, build_article
 from newsweave.extract.dates import find_date, find_relative, parse_loose, resolve_relative
 from newsweave.extract.features import (
     Line,
+    PageFeatures,
     is_date_line,
     is_relative_time_line,
     normalise,
@@ -24,11 +27,6 @@ from newsweave.extract.fields import Byline, outlet_before_date, parse_byline, s
 from newsweave.extract.outlets import from_url
 from newsweave.extract.patterns import (
     CAPTION_RE,
-    CREDIT_RE,
-    CTA_RE,
-    SENTENCE_BREAK_RE,
-    TAIL_HEADING_RE,
-    TERMINALS,
 )
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.models import Article, DroppedLine, Page
@@ -62,11 +60,10 @@ def extract_text(
     roles: dict[int, str] = {}
     title_i = seg.title if seg.title is not None else _fallback_title(lines, body_idx[0])
     title = lines[title_i].text if title_i is not None else ""
+    keys = seg.features.keys
     if title_i is not None:
         key = normalise(title)
-        for i, line in enumerate(lines):
-            if normalise(line.text) == key:
-                roles[i] = "title"
+        roles.update((i, "title") for i, other in enumerate(keys) if other == key)
 
     first = next((i for i in body_idx if i not in roles), body_idx[0])
     last = body_idx[-1]
@@ -89,8 +86,9 @@ def extract_text(
         roles.setdefault(credit_i, "outlet_credit")
 
     body = [lines[i].text for i in body_idx if i not in roles]
+    reasons = _reasons(seg.features, title_i, first, last)
     dropped = [
-        DroppedLine(line.text, roles.get(i) or _reason(line, i, title_i, first, last))
+        DroppedLine(line.text, roles.get(i) or reasons[i])
         for i, line in enumerate(lines)
         if not seg.labels[i] or i in roles
     ]
@@ -196,10 +194,10 @@ def _find_published(
     for i in range(start, last + 1):
         text = lines[i].text
         n_words = len(text.split())
-        if labels[i] or CAPTION_RE.search(text) or n_words > 12:
+        if labels[i] or n_words > 12:
             continue
         found = find_date(text)
-        if found is not None:
+        if found is not None and not CAPTION_RE.search(text):
             candidates.append((abs(i - anchor), i, *found))
     if candidates:
         _, i, value, precision = min(candidates)
@@ -230,25 +228,38 @@ def _find_credit(
     return None, None
 
 
-def _reason(line: Line, i: int, title_i: int | None, first: int, last: int) -> str:
-    """Why a line is not body, in the most specific words that fit."""
-    text = line.text
-    n_words = len(text.split())
-    if is_relative_time_line(text):
-        return "relative_time"
-    if CAPTION_RE.search(text):
-        return "caption"
-    if CREDIT_RE.match(text):
-        return "credit"
-    if is_date_line(text, n_words):
-        return "date"
-    if n_words <= 12 and CTA_RE.search(text):
-        return "call_to_action"
-    if n_words <= 8 and TAIL_HEADING_RE.match(text):
-        return "section_heading"
-    if i > last:
-        prose = n_words >= 12 and (text[-1] in TERMINALS or SENTENCE_BREAK_RE.search(text))
-        return "related_content" if prose else "after_article"
-    if (title_i is not None and i < title_i) or i < first:
-        return "before_article"
-    return "boilerplate"
+def _reasons(page: PageFeatures, title_i: int | None, first: int, last: int) -> list[str]:
+    """Why each line would not be body, in the most specific words that fit.
+
+    Read from the flags the segmenter already computed: the first pattern that
+    matches (np.select's order), else where the line sits.
+    """
+    index = np.arange(len(page.keys))
+    short = page.column("log_words") <= np.log1p(12)
+    before = (index < first) | (index < title_i if title_i is not None else False)
+    after = index > last
+    return np.select(
+        [
+            page.column("relative_time") > 0,
+            page.column("caption") > 0,
+            page.column("credit") > 0,
+            page.column("date_line") > 0,
+            (page.column("call_to_action") > 0) & short,
+            page.column("tail_heading") > 0,
+            after & (page.column("prose") > 0),
+            after,
+            before,
+        ],
+        [
+            "relative_time",
+            "caption",
+            "credit",
+            "date",
+            "call_to_action",
+            "section_heading",
+            "related_content",
+            "after_article",
+            "before_article",
+        ],
+        "boilerplate",
+    ).tolist()
