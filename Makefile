@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE_DB := sqlite:///$(CURDIR)/build/sample.db
 LINTED := src tests bench scripts
+PORT ?= 8000
 
-.PHONY: run test lint format install dev clean
+.PHONY: run test lint format install dev clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
-## run: ingest the bundled sample pages into build/sample.db and show the stories
+## run: ingest the bundled sample pages into build/sample.db, show the stories, serve the app
 run: install
 	@mkdir -p build
 	$(BIN)/newsweave ingest examples/pages --db $(SAMPLE_DB)
@@ -31,10 +32,18 @@ run: install
 	@$(BIN)/newsweave story --db $(SAMPLE_DB) \
 	  "$$($(BIN)/newsweave stories --json --db $(SAMPLE_DB) | $(BIN)/python -c \
 	  'import json,sys; print(max(json.load(sys.stdin), key=lambda s: len(s["articles"]))["id"])')"
+	$(BIN)/newsweave serve --db $(SAMPLE_DB) --port $(PORT)
 
-## test: lint and run the whole suite
-test: dev lint
+## test: lint and run the whole suite (browser tests in Debian's Chromium)
+test: dev lint browser
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium (never a downloaded build). Installed
+# here when missing and we are root; otherwise those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium not installed: the browser tests will skip"; }
 
 lint: dev
 	$(BIN)/ruff check $(LINTED)

@@ -305,3 +305,16 @@ def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> 
     err = capsys.readouterr().err
     assert "Internal error: RuntimeError: disk on fire" in err
     assert "Traceback" not in err
+
+
+def test_serve_prints_address_and_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsweave.web
+
+    served = {}
+    monkeypatch.setattr(
+        newsweave.web, "serve", lambda db, host, port: served.update(db=db, port=port)
+    )
+    result = invoke("serve", "--db", "sqlite:///x.db", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output
+    assert served == {"db": "sqlite:///x.db", "port": 8123}

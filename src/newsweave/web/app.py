@@ -1,0 +1,221 @@
+"""The FastAPI app: the REST API under ``/api``, the pages, the guards around both.
+
+The guards are one small ASGI middleware rather than several, because each
+has to see every response: a size limit that answers 413 before a body is
+read, and the security headers (a strict CSP: no inline script or style
+anywhere, so untrusted article text cannot run even if it slipped through).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsweave import __version__
+from newsweave.api import Newsweave
+from newsweave.errors import NotFoundError, StoreError
+from newsweave.web import api, pages
+from newsweave.web.state import WebState, make_templates
+
+log = logging.getLogger(__name__)
+
+#: Largest request body accepted: a batch of pages, not an archive.
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+SECURITY_HEADERS = {
+    # Swagger UI draws its icons from data: URIs; nothing else may come from elsewhere.
+    "content-security-policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def create_app(
+    db: str | None = None,
+    *,
+    token: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """The web app over the store at ``db`` (default: ``$NEWSWEAVE_DB``, as the CLI).
+
+    Writes (``POST /api/ingest``, ``POST /api/recluster``) need ``token``, or
+    ``$NEWSWEAVE_TOKEN``, as a bearer token; with neither they are refused.
+    The store is opened here, so a bad URL fails before a server starts, and
+    closed when the app shuts down.
+    """
+    nw = Newsweave(db)
+    state = WebState(
+        nw=nw,
+        token=token or os.environ.get("NEWSWEAVE_TOKEN") or None,
+        templates=make_templates(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            nw.close()
+
+    app = FastAPI(
+        title="newsweave",
+        version=__version__,
+        description="Corroborated news stories: what outlets agree on, where their figures differ.",
+        lifespan=lifespan,
+        # The stock docs page loads Swagger UI from a CDN with inline script; ours is vendored.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.web = state
+    app.add_middleware(Guard, max_body_bytes=max_body_bytes)
+    app.mount("/static", StaticFiles(directory=str(files("newsweave.web") / "static")), "static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _add_error_handlers(app)
+    return app
+
+
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(db), host=host, port=port, proxy_headers=False, server_header=False)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/openapi"))
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """API errors as ``{"detail": ...}`` JSON, page errors as a page."""
+
+    def problem(request: Request, status: int, detail: Any, headers: Any = None) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": detail}, status, headers=headers)
+        templates = request.app.state.web.templates
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "detail": detail if isinstance(detail, str) else "Bad request"},
+            status_code=status,
+            headers=headers,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return problem(request, exc.status_code, exc.detail, exc.headers)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return problem(request, 404, str(exc))
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        log.error("store error on %s: %s", request.url.path, exc)
+        return problem(request, 503, "the store is unavailable; try again later")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, 422)
+        return problem(
+            request, 400, "Bad request: " + "; ".join(_describe(e) for e in exc.errors())
+        )
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in error.get("loc", ())[1:])
+    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
+
+
+class _TooLarge(StarletteHTTPException):
+    """The request body outgrew the limit while being read.
+
+    An HTTP error, so that code reading the body which turns other errors
+    into a 400 passes this one through as the 413 it is.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body over the {limit}-byte limit")
+
+
+class Guard:
+    """Refuse oversized bodies with 413 and add the security headers to every response."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await _refuse(send, 400, "invalid Content-Length")
+                return
+            if int(declared) > self.max_body_bytes:
+                await _refuse(send, 413, _TooLarge(self.max_body_bytes).detail)
+                return
+        received = 0
+        started = False
+
+        async def limited() -> Message:
+            # A chunked body has no Content-Length: count it as it arrives.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _TooLarge(self.max_body_bytes)
+            return message
+
+        async def secured(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(
+                        (name.encode(), value.encode())
+                        for name, value in SECURITY_HEADERS.items()
+                        if name.encode() not in present
+                    ),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, limited, secured)
+        except _TooLarge as exc:
+            if started:
+                raise
+            await _refuse(send, 413, exc.detail)
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(n.encode(), v.encode()) for n, v in SECURITY_HEADERS.items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,78 @@
+"""What every request shares: the store, the write token, the templates, cached reports."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader
+
+from newsweave.api import Newsweave
+from newsweave.story import report_to_dict
+from newsweave.web import views
+
+#: Reports kept in memory; a report is rebuilt only when its story's articles change.
+REPORT_CACHE_SIZE = 64
+
+
+class ReportCache:
+    """Story reports as dicts, keyed by the story and its exact articles.
+
+    Articles are immutable once stored (their id is their page's hash) and
+    their claims are written with them, so a story with the same articles has
+    the same report; a regroup that changes the members changes the key.
+    """
+
+    def __init__(self, size: int = REPORT_CACHE_SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, nw: Newsweave, story_id: str) -> dict[str, Any]:
+        """The report of ``story_id``; :class:`~newsweave.errors.NotFoundError` if none."""
+        story = nw.story(story_id)
+        key = (story.id, tuple(story.article_ids))
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        report = report_to_dict(nw.report(story_id))
+        with self._lock:
+            self._items[key] = report
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return report
+
+
+@dataclass
+class WebState:
+    """One app's store and settings; ``token`` is ``None`` when writes are off."""
+
+    nw: Newsweave
+    token: str | None
+    templates: Jinja2Templates
+    reports: ReportCache = field(default_factory=ReportCache)
+    # One ingest at a time: each regroups the whole store.
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def get_state(request: Request) -> WebState:
+    """The app's shared state, as a FastAPI dependency."""
+    return request.app.state.web
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates, autoescaped whatever their file name: article text is untrusted."""
+    env = Environment(
+        loader=PackageLoader("newsweave.web", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(safe_href=views.safe_href, snippet_parts=views.snippet_parts)
+    env.filters["day"] = views.display_date
+    return Jinja2Templates(env=env)
