@@ -1,7 +1,8 @@
 """Building a :class:`~newsweave.models.Page` from bytes, whatever reader found them.
 
-Files, JSON Lines records and, later, WARC records, RSS items and HTTP fetches
-all end here, so every page is checked and decoded the same way.
+Files, JSON Lines records, WARC records, feed items and HTTP fetches all end
+here, so every page is checked and decoded the same way, and every page that
+fails becomes a rejection the same way.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from typing import Literal
 from newsweave.config import DEFAULT_MAX_PAGE_BYTES
 from newsweave.errors import PageError
 from newsweave.ingest.decoding import decode
-from newsweave.models import Page, content_hash
+from newsweave.models import Page, Rejection, content_hash
 
 Kind = Literal["text", "html"]
+
+#: Rejected inputs up to this size keep their bytes, so nothing is lost.
+RAW_KEEP_BYTES = 1024 * 1024
 
 #: Enough of the page to judge whether it is markup.
 _SNIFF_CHARS = 65536
@@ -123,3 +127,13 @@ def page_from_bytes(
         url=url,
         fetched_at=fetched_at,
     )
+
+
+def rejection_from(error: PageError, raw: bytes) -> Rejection:
+    """The rejection for bytes :func:`page_from_bytes` refused, keeping them if small."""
+    return Rejection(error.source, error.reason, error.detail, content_hash(raw), keep_raw(raw))
+
+
+def keep_raw(raw: bytes) -> bytes | None:
+    """``raw`` when small enough to keep with a rejection, else ``None``."""
+    return raw if len(raw) <= RAW_KEEP_BYTES else None

@@ -1,4 +1,5 @@
-"""Reading files into pages: plain text, HTML, gzip of either, and JSON Lines.
+"""Reading files into pages: text, HTML, JSON Lines, web archives (WARC) and
+feeds (RSS, Atom), each also gzipped.
 
 A bad input never stops a run: it becomes a :class:`~newsweave.models.Rejection`
 that says why, keeps the bytes when they are small enough, and the next input
@@ -22,11 +23,10 @@ from typing import IO
 from newsweave.config import DEFAULT_MAX_PAGE_BYTES
 from newsweave.errors import PageError
 from newsweave.ingest.discover import discover
-from newsweave.ingest.pages import Kind, page_from_bytes
-from newsweave.models import Page, Rejection, content_hash
-
-#: Rejected inputs up to this size keep their bytes, so nothing is lost.
-RAW_KEEP_BYTES = 1024 * 1024
+from newsweave.ingest.feeds import looks_like_feed, read_feed
+from newsweave.ingest.pages import RAW_KEEP_BYTES, Kind, keep_raw, page_from_bytes, rejection_from
+from newsweave.ingest.warc import read_warc
+from newsweave.models import Page, Rejection
 
 _KIND_BY_SUFFIX: dict[str, Kind] = {
     ".txt": "text",
@@ -34,6 +34,8 @@ _KIND_BY_SUFFIX: dict[str, Kind] = {
     ".htm": "html",
     ".xhtml": "html",
 }
+#: Files that may hold a feed; one that does not is read as a page.
+_FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 #: A JSON Lines record escapes its page (quotes, newlines, non-ASCII), so a
 #: line may be longer than the page it holds; longer than this, it is refused.
 _JSONL_LINE_FACTOR = 2
@@ -42,22 +44,31 @@ _READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
 def read_paths(
-    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+    fetch_items: bool = False,
 ) -> Iterator[Page | Rejection]:
     """Every page under ``paths`` (see :func:`discover`), or why each could not be read."""
     for found in discover(paths):
         if isinstance(found, Rejection):
             yield found
         else:
-            yield from read_file(found, max_bytes=max_bytes)
+            yield from read_file(found, max_bytes=max_bytes, fetch_items=fetch_items)
 
 
-def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Page | Rejection]:
-    """The pages in one file: one for a page file, one per line for ``.jsonl``.
+def read_file(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES, fetch_items: bool = False
+) -> Iterator[Page | Rejection]:
+    """The pages in one file: one for a page file, one per line for ``.jsonl``,
+    one per HTML response for ``.warc``, one per item for a feed.
 
     ``.txt`` is text, ``.html``/``.htm``/``.xhtml`` HTML, anything else is
     sniffed; ``.gz`` of any of these is inflated first, with ``max_bytes``
-    applied to the inflated size.
+    applied to the inflated size (to each record's, in a WARC). ``.rss``,
+    ``.atom`` and ``.xml`` files that open like a feed are read as feeds (see
+    :mod:`newsweave.ingest.feeds`); with ``fetch_items``, each item's link is
+    fetched from the web, politely and safely (see :mod:`newsweave.fetch`).
     """
     path = Path(path)
     name = path.name.lower()
@@ -65,6 +76,10 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterato
     suffix = Path(name.removesuffix(".gz")).suffix
     if suffix == ".jsonl":
         yield from _read_jsonl(path, compressed, max_bytes)
+        return
+    if suffix == ".warc":
+        # The reader tells gzip by its bytes and caps each record, not the file.
+        yield from read_warc(path, max_bytes=max_bytes)
         return
     # Read past max_bytes up to RAW_KEEP_BYTES so a too-large page can be kept.
     limit = max(max_bytes, RAW_KEEP_BYTES)
@@ -80,10 +95,26 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterato
         what = f"inflates to {amount}" if compressed else amount
         yield Rejection(str(path), "too_large", f"{what}, over the {max_bytes}-byte limit")
         return
+    if suffix in _FEED_SUFFIXES and looks_like_feed(raw):
+        yield from _read_feed(raw, str(path), max_bytes, fetch_items)
+        return
     try:
         yield page_from_bytes(raw, str(path), kind=_KIND_BY_SUFFIX.get(suffix), max_bytes=max_bytes)
     except PageError as error:
-        yield _rejection(error, raw)
+        yield rejection_from(error, raw)
+
+
+def _read_feed(
+    raw: bytes, source: str, max_bytes: int, fetch_items: bool
+) -> Iterator[Page | Rejection]:
+    if not fetch_items:
+        yield from read_feed(raw, source, max_bytes=max_bytes)
+        return
+    # Imported here: the fetcher builds on this package, and most runs never fetch.
+    from newsweave.fetch import Fetcher
+
+    with Fetcher(max_bytes=max_bytes) as fetcher:
+        yield from read_feed(raw, source, max_bytes=max_bytes, fetch=fetcher.get)
 
 
 @contextmanager
@@ -132,7 +163,7 @@ def _record(line: bytes, source: str, max_bytes: int) -> Page | Rejection:
     """One JSON Lines record as a page: ``url``, ``html`` or ``text``, ``fetched_at``."""
 
     def bad(detail: str) -> Rejection:
-        return Rejection(source, "bad_record", detail, raw=_keep(line))
+        return Rejection(source, "bad_record", detail, raw=keep_raw(line))
 
     try:
         record = json.loads(line)
@@ -177,15 +208,7 @@ def _record(line: bytes, source: str, max_bytes: int) -> Page | Rejection:
             max_bytes=max_bytes,
         )
     except PageError as error:
-        return _rejection(error, raw)
-
-
-def _rejection(error: PageError, raw: bytes) -> Rejection:
-    return Rejection(error.source, error.reason, error.detail, content_hash(raw), _keep(raw))
-
-
-def _keep(raw: bytes) -> bytes | None:
-    return raw if len(raw) <= RAW_KEEP_BYTES else None
+        return rejection_from(error, raw)
 
 
 def _describe(error: BaseException, compressed: bool) -> str:

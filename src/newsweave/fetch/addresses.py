@@ -1,0 +1,54 @@
+"""Which addresses a fetch may connect to: public unicast ones only, by default.
+
+A URL from a feed or a user must not reach the machine's own services, its
+network's, or a cloud metadata endpoint (169.254.169.254). IPv6 forms that
+carry an IPv4 address inside (``::ffff:127.0.0.1``, 6to4 ``2002:7f00:1::``)
+are judged by the IPv4 address they carry.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_public_address(ip: str | IPAddress) -> bool:
+    """Whether ``ip`` is a public unicast address: not private, loopback,
+    link-local, multicast, reserved, unspecified or shared (CGNAT)."""
+    try:
+        address = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None:
+            address = embedded
+    # is_global alone lets multicast through, and the rest are spelled out
+    # so that a change in one Python's tables cannot open a hole.
+    return address.is_global and not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def ip_literal(host: str) -> IPAddress | None:
+    """The address ``host`` spells out (``127.0.0.1``, ``::1``, ``[::1]``), else ``None``."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to for a TCP connection, in the resolver's order.
+
+    Raises :class:`OSError` (``socket.gaierror``) when it does not resolve.
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
