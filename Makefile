@@ -34,9 +34,9 @@ run: install
 	  'import json,sys; print(max(json.load(sys.stdin), key=lambda s: len(s["articles"]))["id"])')"
 	$(BIN)/newsweave serve --db $(SAMPLE_DB) --port $(PORT)
 
-## test: lint and run the whole suite (browser tests in Debian's Chromium)
+## test: lint and run the whole suite on SQLite and PostgreSQL (browser tests in Chromium)
 test: dev lint browser
-	$(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest
 
 # The browser tests drive Debian's Chromium (never a downloaded build). Installed
 # here when missing and we are root; otherwise those tests skip and say why.
