@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsweave.claims import extract_claims, find_times, measure_key, parse_quantity
+from newsweave.claims.parse import needs_parse
 from newsweave.models import Article
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -38,6 +39,10 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
         ("twenty-five", 25, 25, False),
         ("three hundred", 300, 300, False),
         ("a dozen", 12, 12, False),
+        ("half a million", 500000, 500000, False),
+        ("$449K", 449000, 449000, False),
+        ("3.8 percent", 3.8, 3.8, False),
+        ("about 0.4 per cent", 0.4, 0.4, True),
         ("several hundred", 200, 900, True),
         ("a few thousand", 2000, 5000, True),
         ("hundreds", 200, 999, True),
@@ -173,13 +178,15 @@ def test_pronouns_and_descriptions_resolve_to_the_earlier_source() -> None:
     assert claim.source == "Acme Corporation"
 
 
-def test_killed_and_wounded_counts_also_give_their_total() -> None:
+def test_killed_and_wounded_counts_give_their_total_instead_of_parts() -> None:
     article = _article("Officials said 10 soldiers were killed and another 25 were wounded.")
     claims = extract_claims(article)
-    total = [c for c in claims if c.measure and c.measure.endswith("killed or wounded")]
-    assert len(total) == 1
-    assert (total[0].quantity.low, total[0].quantity.high) == (35, 35)
-    assert {c.measure for c in claims} >= {"soldiers killed", "soldiers wounded"}
+    assert len(claims) == 1
+    total = claims[0]
+    assert total.measure == "soldiers killed or wounded"
+    assert (total.quantity.low, total.quantity.high) == (35, 35)
+    assert total.quantity.text == "10 soldiers were killed and another 25"
+    assert total.source == "Officials"
 
 
 def test_dates_durations_and_repeated_counts_are_not_claims() -> None:
@@ -270,3 +277,82 @@ def test_coordinated_events_with_their_own_figures_stay_apart() -> None:
 def test_an_unresolved_pronoun_is_no_source() -> None:
     article = _article("They said 12 boats were lost.")
     assert _only(extract_claims(article), "12").source is None
+
+
+def test_an_unknown_amount_is_a_claim_without_a_value() -> None:
+    article = _article(
+        "The ministry said it was trying to determine how many more troops were deployed.",
+        "Officials said the army sent additional soldiers, but the scale remains unknown.",
+    )
+    claims = extract_claims(article)
+    assert [(c.source, c.measure) for c in claims] == [
+        ("ministry", "additional troops deployed"),
+        ("Officials", "additional soldiers deployed"),
+    ]
+    for claim in claims:
+        assert (claim.quantity.low, claim.quantity.high, claim.quantity.text) == (
+            None,
+            None,
+            "unknown",
+        )
+
+
+def test_a_following_statement_that_refers_back_gives_the_source() -> None:
+    article = _article(
+        "Rescuers pulled two miners from the shaft. "
+        "Mine owner John Carter said that this was the first rescue in years."
+    )
+    assert _only(extract_claims(article), "two").source == "John Carter"
+    unrelated = _article(
+        "Rescuers pulled two miners from the shaft. John Carter said the weather was cold."
+    )
+    assert _only(extract_claims(unrelated), "two").source is None
+
+
+def test_a_continuing_sentence_keeps_the_previous_source() -> None:
+    article = _article(
+        "The health ministry said the outbreak was spreading. "
+        "Additionally, 40 patients were admitted overnight."
+    )
+    assert _only(extract_claims(article), "40").source == "health ministry"
+
+
+def test_a_report_named_by_according_to_is_its_owner_later() -> None:
+    article = _article(
+        "According to a report in the Daily Courier, the city launched the plan on Monday.",
+        "The report says the city has paid the contractor $120,000.",
+    )
+    claim = _only(extract_claims(article), "$120,000")
+    assert claim.source == "Daily Courier"
+    assert claim.measure == "(in dollars)"
+
+
+def test_sources_counted_in_the_attribution_are_not_claims() -> None:
+    article = _article("According to two people familiar with the matter, the deal is off.")
+    assert all(c.quantity is None for c in extract_claims(article))
+
+
+def test_only_sentences_with_figures_and_their_attributions_are_parsed() -> None:
+    assert needs_parse(
+        [
+            "The storm hit on Friday, March 1, 2024.",  # a date is not a figure
+            "Officials said the damage was severe.",
+            "About 200 homes were damaged.",
+            "The mayor said roads would reopen soon.",  # may give the figure its source
+            "Schools stay closed.",
+            "Nobody knows how many people left.",
+        ]
+    ) == [False, True, True, True, False, True]
+
+
+def test_attributions_read_without_a_parse_name_the_speaker() -> None:
+    article = _article(
+        "The storm was the worst in years, the regional government said on Friday.",
+        "Schools were closed, according to a statement by the Education Board.",
+        "South Korea's spy agency warned that the talks had stalled.",
+    )
+    assert [c.source for c in extract_claims(article)] == [
+        "regional government",
+        "Education Board",
+        "South Korea's spy agency",
+    ]

@@ -289,11 +289,28 @@ def test_seed_story_matches_the_gold_groups() -> None:
     }
     more = group_of("up to 3,000")
     assert more.relation == "agree"
-    assert {c.quantity.text for c in more.claims} == {"1,000-3,000", "up to 3,000"}
+    assert sorted((c.outlet, c.quantity.text) for c in more.claims) == [
+        ("Associated Press", "1,000-3,000"),
+        ("Associated Press", "unknown"),
+        ("Tempo", "unknown"),
+        ("The Hill", "unknown"),
+        ("The Hill", "up to 3,000"),
+    ]
     casualties = group_of("4,000")
     assert casualties.relation == "conflict"
-    assert {"around 1,200", "more than 1,000"} <= {c.quantity.text for c in casualties.claims}
-    assert group_of("two").relation == "unique"
+    assert sorted((c.source, c.quantity.low) for c in casualties.claims) == [
+        ("NIS", 3000),
+        ("U.S.", 1200),
+        ("White House", 1000),
+        ("Zelenskyy", 4000),
+    ]
+    # the parts of the 3,000 total are not groups of their own
+    assert not any(
+        c.quantity.text in ("about 300", "2,700") for g in report.claim_groups for c in g.claims
+    )
+    captured = group_of("two")
+    assert captured.relation == "unique"
+    assert captured.claims[0].source == "Volodymyr Zelenskiy"
 
     names = {e.name: {e.name, *e.aliases} for e in report.entities}
     merged = [group for group in names.values() if "NIS" in group]
@@ -301,8 +318,13 @@ def test_seed_story_matches_the_gold_groups() -> None:
     assert any({"North Korea", "Pyongyang"} <= g for g in names.values())
     assert any({"Kim", "Kim Jong Un"} <= g for g in names.values())
     assert any({"JoongAng", "JoongAng Ilbo"} <= g for g in names.values())
-    dates = [t.date for t in report.timeline]
-    assert "2024-10" in dates and "2025-01" in dates
+    events = {t.date: t.outlets for t in report.timeline}
+    everyone = {"Tempo", "Associated Press", "The Hill"}
+    assert set(events["2024-10"]) >= {"Tempo", "The Hill"}
+    assert set(events["2025-01"]) == everyone
+    assert "The Hill" in events["2024-12"]
+    assert set(events["2025-02-26/2025-02-27"]) == everyone
+    assert len(report.timeline) <= 10
 
 
 def test_timeline_merges_one_event_dated_differently() -> None:
@@ -327,4 +349,26 @@ def test_timeline_merges_one_event_dated_differently() -> None:
         ("2024-10", ["A"]),
         ("2025-02-01/2025-02-07", ["A", "B"]),
         ("2025-02-26/2025-02-27", ["A", "B"]),
+    ]
+
+
+def test_timeline_gathers_one_step_of_the_story_across_outlets() -> None:
+    published = datetime(2025, 2, 27)
+    texts = [
+        ("A", "In January the rebels captured two soldiers near the border."),
+        ("B", "The rebels lost many fighters near the border in January."),
+        ("C", "Rebel fighters pulled back from the border last month."),
+        ("A", "The rebels began the border campaign last fall."),
+        ("B", "Talks on the border resumed on Feb. 3."),
+    ]
+    sentences = [Sentence(o, o, t, 0, len(t)) for o, t in texts]
+    articles = {
+        o: Article(id=o, page_id=o, source=o, title=o, body=[], published=published)
+        for o in ("A", "B", "C")
+    }
+    events = timeline(sentences, similarity([t for _, t in texts]), articles)
+    assert [(e.date, e.outlets) for e in events] == [
+        ("2024-09/2024-11", ["A"]),
+        ("2025-01", ["A", "B", "C"]),
+        ("2025-02-03", ["B"]),
     ]

@@ -20,6 +20,7 @@ from newsweave.claims.lexicon import (
     ORG_NOUNS,
     PRONOUNS,
     REPORT_NOUNS,
+    SAY_CUE_RE,
     SAY_VERBS,
     event_class,
 )
@@ -209,7 +210,8 @@ def _via(sent: Span) -> str | None:
     return None
 
 
-def _according_to(sent: Span) -> Token | None:
+def according_to(sent: Span) -> Token | None:
+    """The object of "according to" in a sentence, if it has one."""
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < len(token.doc):
             to = token.doc[token.i + 1]
@@ -249,11 +251,16 @@ def attribute(token: Token, sent: Span) -> Attribution | None:
         if node.head.i == node.i or node.head.i < sent.start or node.head.i >= sent.end:
             break
         node = node.head
-    if (pobj := _according_to(sent)) is not None:
-        return Attribution(_phrase(pobj), (), _via(sent), person=pobj.ent_type_ == "PERSON")
-    # A parenthetical "..., officials said." the parse did not put above the figure.
+    if (pobj := according_to(sent)) is not None:
+        # "according to a report in X" is X's; "the report" later stands for it
+        author, _ = _author(pobj)
+        person = author.ent_type_ == "PERSON"
+        return Attribution(_phrase(author), (), _via(sent), False, person, pobj.lemma_.lower())
+    # A parenthetical "..., officials said." the parse did not put above the figure;
+    # a verb inside a relative clause ("the light they release") attributes nothing.
     for candidate in sent:
-        if is_say_verb(candidate) and (found := _from_verb(candidate, sent)):
+        inside = any(t.dep_ in ("relcl", "acl") for t in (candidate, *candidate.ancestors))
+        if not inside and is_say_verb(candidate) and (found := _from_verb(candidate, sent)):
             return found
     return None
 
@@ -261,3 +268,87 @@ def attribute(token: Token, sent: Span) -> Attribution | None:
 def say_verbs(sent: Span) -> list[Token]:
     """The attributing verbs of a sentence that have a subject, in order."""
     return [t for t in sent if is_say_verb(t) and _subject(t) is not None]
+
+
+#: Words between a speaker and the verb that are not part of its name.
+_PLAIN_FILLERS = frozenset(
+    """also previously earlier later recently again had has have would will could may might
+    then still once first further reportedly formally publicly
+    've 're 'd 'll ’ve ’re ’d ’ll""".split()
+)
+#: Words that make the run before a verb a clause, not a speaker's name.
+_PLAIN_VERBS = frozenset("is are was were be been being that who which".split())
+_QUOTES = ('"', "“", "”")
+_PLAIN_LEADS = frozenset("the but and however so yet meanwhile still by".split())
+_CLAUSE_MARKS = frozenset(',;:"“”‘’—–(')
+
+
+def _plain_attribution(words: list[Token]) -> Attribution | None:
+    """An attribution for the tokens naming a speaker, without a parse."""
+    while words and (words[0].lower_ in _PLAIN_LEADS or words[0].is_punct):
+        words = words[1:]
+    while words and (words[-1].lower_ in _PLAIN_FILLERS or words[-1].text in _CLAUSE_MARKS):
+        words = words[:-1]
+    if not words or len(words) > 8 or any(w.lower_ in _PLAIN_VERBS for w in words):
+        return None
+    doc = words[0].doc
+    span = doc[words[0].i : words[-1].i + 1]
+    inner = [e for e in span.ents if e.label_ in _AUTHORS]
+    # a named person or organisation inside stands for the phrase, as in _phrase
+    if inner and not any(w.text in ("'s", "’s") for w in words):
+        name = _clean(list(inner[0]))
+    else:
+        name = _clean(list(span))
+    if not name:
+        return None
+    last = words[-1].lower_
+    person = bool(inner and inner[0].label_ == "PERSON") or last in ("he", "she")
+    # "he", or a description ("the South Korean agency") that names no one itself
+    described = len(words) <= 3 and last.rstrip("s") in ORG_NOUNS | REPORT_NOUNS
+    back = last in PRONOUNS or (described and not inner)
+    return Attribution(name, (), None, back, person, last.rstrip("s"), last.endswith("s"))
+
+
+def attribute_plain(sent: Span) -> Attribution | None:
+    """Who a sentence without a parse attributes its statement to, by pattern.
+
+    Reads "according to X", "X said ..." (X from the clause start up to the
+    verb) and "..., said X"; entities come from the recogniser. Used where the
+    sentence holds no figure, so a miss costs a figure-less claim, not a figure's
+    source.
+    """
+    text = sent.text
+    m = SAY_CUE_RE.search(text)
+    if m is None:
+        return None
+    doc = sent.doc
+    cue = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), "expand")
+    if cue is None or sum(text[: m.start()].count(q) for q in _QUOTES) % 2:
+        return None  # a verb inside a quotation ("we've found") is the quoted speaker's
+    if m.group(0).lower().startswith("according"):
+        words = []
+        for token in doc[cue.end : sent.end]:
+            if token.text in _CLAUSE_MARKS or token.text == ".":
+                break
+            words.append(token)
+        # "a report in the Argus Leader": the report's owner speaks
+        lowered = [w.lower_ for w in words]
+        for i, word in enumerate(lowered[:-1]):
+            if word in ("in", "by", "from") and i and lowered[i - 1] in REPORT_NOUNS:
+                owner = _plain_attribution(words[i + 1 :])
+                if owner is not None:
+                    return Attribution(owner.source, (), None, False, owner.person, lowered[i - 1])
+        return _plain_attribution(words)
+    before = []
+    for token in reversed(doc[sent.start : cue.start]):
+        if token.text in _CLAUSE_MARKS:
+            break
+        before.insert(0, token)
+    if before and (found := _plain_attribution(before)) is not None:
+        return found
+    after = []
+    for token in doc[cue.end : sent.end]:
+        if token.text in _CLAUSE_MARKS or token.text == ".":
+            break
+        after.append(token)
+    return _plain_attribution(after) if after else None

@@ -7,26 +7,52 @@ an earlier figure in the sentence counted: "4,000, though U.S. estimates were
 lower at around 1,200") and who gave it (:mod:`~newsweave.claims.attribution`).
 Sentences that attribute a statement but hold no figure give one claim per
 attributing verb, without a quantity.
+
+Three readings go beyond one figure in one sentence:
+
+- parts summed into a total ("about 300 died and another 2,700 were injured")
+  give one claim of the total (3,000 killed or wounded), not the parts too;
+- a statement that an amount is not known ("how many ... unknown", "the scale
+  remains unknown", "trying to determine how many") is a claim whose quantity
+  has no bounds and reads "unknown", measured by the noun it is about;
+- a figure whose sentence names no source takes one from the same paragraph:
+  the next sentence when it opens with a named speaker whose statement refers
+  back ("X stated that this was ..."), or the previous sentence's source when
+  this one says it goes on ("Additionally, ...", "reportedly").
+
+Only sentences that can hold such a claim are parsed in full (see
+:mod:`~newsweave.claims.parse`); the others' attributions are read by pattern.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Span, Token
 
-from newsweave.claims.attribution import Attribution, attribute, say_verbs
+from newsweave.claims.attribution import (
+    Attribution,
+    according_to,
+    attribute,
+    attribute_plain,
+    say_verbs,
+)
 from newsweave.claims.lexicon import (
     ADDITIONAL,
     CASUALTY_EVENTS,
+    CURRENCY_NOUNS,
     EVENT_CLASSES,
     FIGURE_OBJECTS,
     PRONOUNS,
+    SCALE_NOUNS,
     TIME_NOUNS,
+    UNKNOWN_RE,
     event_class,
     format_measure,
+    noun_class,
 )
 from newsweave.claims.numbers import Figure, find_figures, unit_of
 from newsweave.claims.parse import parse
@@ -38,6 +64,13 @@ _ARGS = ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "appos", "conj")
 #: Entity labels whose numbers are not counts (dates, times, ordinals).
 _NOT_COUNTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _BACK = frozenset({"the", "these", "those", "both"})
+_DEMONSTRATIVES = frozenset({"this", "that", "it", "these", "those"})
+#: A sentence that says it goes on with the previous one's report.
+_CONTINUES = re.compile(
+    r"^(?:also|in addition|additionally|moreover|furthermore|further)\b"
+    r"|\b(?:reportedly|allegedly|also (?:said|says|estimated|reported))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -241,7 +274,66 @@ def _sum_casualties(a: _Fig, b: _Fig, text: str) -> Quantity | None:
     )
 
 
-def _sentence_claims(sent: Span, base: int, article: Article, sources: _Sources) -> list[Claim]:
+def _unknown_noun(sent: Span, cue: Span) -> Token | None:
+    """What an unknown amount counts: "how many troops", else the sentence's
+    likeliest counted noun ("deployed additional troops, but the scale ... unknown")."""
+    for token in cue:
+        if token.lower_ == "many" and token.head.pos_ == "NOUN":
+            return token.head
+    nouns = [
+        t
+        for t in sent
+        if t.pos_ == "NOUN"
+        and t.lemma_.lower() not in FIGURE_OBJECTS
+        and t.lemma_.lower() not in TIME_NOUNS
+        and t.lemma_.lower() not in SCALE_NOUNS
+    ]
+    # an "additional" count, then a noun of a known class, then whatever is "of" the scale
+    ranked = sorted(
+        nouns,
+        key=lambda t: (
+            not any(c.dep_ == "amod" and c.lower_ in ADDITIONAL for c in t.children),
+            noun_class(t.lemma_) == t.lemma_.lower(),
+            t.head.lower_ != "of",
+        ),
+    )
+    return ranked[0] if ranked else None
+
+
+def _unknown_counted(sent: Span, cue: Span) -> _Counted | None:
+    """The count an "unknown" statement is about, or ``None`` if it names none."""
+    noun = _unknown_noun(sent, cue)
+    if noun is None:
+        return None
+    between = sent.doc[min(cue.start, noun.i) : max(cue.end, noun.i)]
+    additional = any(c.dep_ == "amod" and c.lower_ in ADDITIONAL for c in noun.children) or any(
+        t.lower_ in ADDITIONAL for t in between
+    )
+    around = [noun, *(c for c in noun.children if c.dep_ in ("acl", "amod", "relcl"))]
+    if noun.dep_ in _ARGS:
+        around.append(noun.head)
+    return _Counted(noun, _event(around), additional)
+
+
+def _measure(c: _Counted, unit: str | None) -> str | None:
+    """The measure string of what a figure counts."""
+    if c.noun is not None and (currency := CURRENCY_NOUNS.get(c.noun.lemma_.lower())):
+        # "half a million dollars" is an amount in dollars, as "$500,000" is
+        c = _Counted(None, c.events, c.additional)
+        unit = unit or currency
+    # a figure under two events ("sent ... and killed") is named by the gravest
+    events = sorted(c.events, key=list(EVENT_CLASSES).index)
+    noun = _noun_text(c.noun) if c.noun is not None else None
+    if events and events[0] in CASUALTY_EVENTS and c.noun is not None and c.noun.pos_ == "PROPN":
+        # "killed or wounded North Koreans": the nationality is not the measure
+        noun = None
+    return format_measure(noun, events[0] if events else None, c.additional, unit)
+
+
+def _sentence_claims(
+    sent: Span, base: int, article: Article, sources: _Sources, before: Attribution | None
+) -> list[Claim]:
+    """The claims of one sentence; ``before`` is the previous sentence's source, if any."""
     doc = sent.doc
     text = sent.text
     times = find_times(text, article.published)
@@ -263,14 +355,23 @@ def _sentence_claims(sent: Span, base: int, article: Article, sources: _Sources)
             continue
         if figure.spelled and counted.noun is None and not counted.events:
             continue
+        if figure.spelled and figure.quantity.high == 1 and not counted.events:
+            # "one video", "one user quipped": a determiner, not a count
+            continue
         figs.append(_Fig(figure, span, counted))
 
     start, end = base + sent.start_char, base + sent.end_char
     claims: list[Claim] = []
+    # the previous sentence speaks for this one only where this one says it goes on
+    carried = before if before is not None and _CONTINUES.search(text) else None
 
     def claim(quantity: Quantity | None, measure: str | None, at: Token, lo: int, hi: int) -> None:
         found = attribute(at, sent)
         found = sources.resolve(found) if found else None
+        if found is not None and quantity is not None and quantity.text in found.source:
+            return  # "according to two people familiar with the matter" counts the sources
+        if found is None and quantity is not None:
+            found = carried
         claims.append(
             Claim(
                 article_id=article.id,
@@ -286,32 +387,94 @@ def _sentence_claims(sent: Span, base: int, article: Article, sources: _Sources)
             )
         )
 
-    for i, fig in enumerate(figs):
+    i = 0
+    while i < len(figs):
+        fig = figs[i]
         c = fig.counted
-        # a figure under two events ("sent ... and killed") is named by the gravest
-        events = sorted(c.events, key=list(EVENT_CLASSES).index)
-        noun = _noun_text(c.noun) if c.noun is not None else None
-        if (
-            events
-            and events[0] in CASUALTY_EVENTS
-            and c.noun is not None
-            and c.noun.pos_ == "PROPN"
-        ):
-            # "killed or wounded North Koreans": the nationality is not the measure
-            noun = None
-        measure = format_measure(
-            noun, events[0] if events else None, c.additional, unit_of(fig.figure.quantity.text)
-        )
-        q = fig.figure.quantity
-        claim(q, measure, fig.span.root, fig.figure.start, fig.figure.end)
         if i + 1 < len(figs) and (total := _sum_casualties(fig, figs[i + 1], text)):
-            both = format_measure(noun, "killed or wounded", c.additional, None)
+            # "300 died and another 2,700 were injured" is one claim of 3,000
+            # casualties: the parts are not counts of their own to compare
+            both = _measure(_Counted(c.noun, {"killed or wounded"}, c.additional), None)
             claim(total, both, fig.span.root, fig.figure.start, figs[i + 1].figure.end)
-    if not figs:
+            i += 2
+            continue
+        q = fig.figure.quantity
+        claim(q, _measure(c, unit_of(q.text)), fig.span.root, fig.figure.start, fig.figure.end)
+        i += 1
+    if figs:
+        return claims
+    for m in UNKNOWN_RE.finditer(text):
+        cue = doc.char_span(
+            sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand"
+        )
+        counted = _unknown_counted(sent, cue) if cue is not None else None
+        if cue is not None and counted is not None:
+            unknown = Quantity(None, None, False, "unknown")
+            claim(unknown, _measure(counted, None), cue.root, m.start(), m.end())
+    if not claims:
         for verb in say_verbs(sent):
             lo, hi = verb.idx - sent.start_char, verb.idx - sent.start_char + len(verb)
             claim(None, None, verb, lo, hi)
+    if not claims and (according := according_to(sent)) is not None:
+        lo = according.idx - sent.start_char
+        claim(None, None, according, lo, lo + len(according))
     return claims
+
+
+def _confirmer(sent: Span, sources: _Sources) -> Attribution | None:
+    """A source that the next sentence says gave the figure before it.
+
+    "Ukraine captured two soldiers. Zelenskiy stated that this was the first
+    time ...": a sentence opening with a named speaker whose statement refers
+    back ("this", "that", "it", "these") speaks for the sentence before.
+    """
+    for verb in say_verbs(sent):
+        said = [c for c in verb.children if c.dep_ in ("ccomp", "dobj")]
+        back = any(
+            t.lower_ in _DEMONSTRATIVES and t.dep_ in ("nsubj", "nsubjpass", "dobj")
+            for c in said
+            for t in (c, *c.children)
+        )
+        found = attribute(verb, sent)
+        if (
+            back
+            and found is not None
+            and not found.refers_back
+            and found.source.split()[0].lower() not in _DEMONSTRATIVES
+        ):
+            return sources.resolve(found)
+    return None
+
+
+def _said(claims: list[Claim], sent: Span, sources: _Sources) -> Attribution | None:
+    """The named source a sentence's own statement comes from, to carry to the next."""
+    if not claims or claims[-1].source is None:
+        return None
+    verbs = say_verbs(sent)
+    if not verbs:
+        return None
+    found = attribute(verbs[0], sent)
+    return sources.resolve(found) if found is not None else None
+
+
+def _plain_claims(sent: Span, base: int, article: Article, sources: _Sources) -> list[Claim]:
+    """The claim of a sentence read without a parse: its attribution alone, if any."""
+    found = attribute_plain(sent)
+    found = sources.resolve(found) if found else None
+    if found is None:
+        return []
+    return [
+        Claim(
+            article_id=article.id,
+            sentence=sent.text,
+            start=base + sent.start_char,
+            end=base + sent.end_char,
+            outlet=article.outlet,
+            source=found.source,
+            chain=_chain(article.outlet, found),
+            when=_when(0, len(sent.text), find_times(sent.text, article.published)),
+        )
+    ]
 
 
 def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Claim]:
@@ -325,8 +488,35 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
     sources = _Sources()
     claims: list[Claim] = []
     base = 0
-    for paragraph, doc in zip(article.body, parse(nlp, article.body), strict=True):
-        for sent in doc.sents:
-            claims.extend(_sentence_claims(sent, base, article, sources))
+    for paragraph, pieces in zip(article.body, parse(nlp, article.body), strict=True):
+        before: Attribution | None = None
+        previous: list[Claim] = []
+        for piece in pieces:
+            at = base + piece.offset
+            for sent in piece.doc.sents if piece.parsed else [piece.doc[:]]:
+                if piece.parsed:
+                    found = _sentence_claims(sent, at, article, sources, before)
+                    orphans = [c for c in previous if c.quantity is not None and c.source is None]
+                    if orphans and (confirmer := _confirmer(sent, sources)) is not None:
+                        for c in orphans:
+                            c.source = confirmer.source
+                            c.chain = _chain(article.outlet, confirmer)
+                    before = _said(found, sent, sources)
+                else:
+                    found = _plain_claims(sent, at, article, sources)
+                    before = None
+                claims.extend(found)
+                previous = found
         base += len(paragraph) + 2
     return claims
+
+
+def extract_all(articles: Sequence[Article], *, nlp: Language | None = None) -> list[list[Claim]]:
+    """The claims of each of ``articles``, as :func:`extract_claims` gives them.
+
+    Parses every article's paragraphs in one batch first: spaCy runs a few
+    large batches faster than many small ones (about a fifth on short news).
+    """
+    nlp = nlp or load_spacy()
+    parse(nlp, [p for article in articles for p in article.body])
+    return [extract_claims(article, nlp=nlp) for article in articles]

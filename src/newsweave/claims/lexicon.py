@@ -19,6 +19,43 @@ SAY_VERBS = frozenset(
     brief inform tweet assert quote cite put reckon stress emphasize emphasise admit
     publish release update accuse""".split()
 )
+#: Irregular forms of the verbs above; the regular ones are made by :func:`_forms`.
+_IRREGULAR = {
+    "say": "said",
+    "tell": "told",
+    "write": "wrote written",
+    "find": "found",
+    "show": "shown",
+    "speak": "spoke spoken",
+    "think": "thought",
+    "deny": "denied denies",
+}
+
+
+def _forms(lemma: str) -> set[str]:
+    """The inflected forms of a regular verb: states, stated, stating."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms = {lemma, lemma + "s", stem + "ed", stem + "ing"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    return forms | set(_IRREGULAR.get(lemma, "").split())
+
+
+#: Any form of an attributing verb, or "according to": a sentence that may attribute.
+SAY_CUE_RE = re.compile(
+    r"\b(?:according\s+to|"
+    + "|".join(sorted({f for v in SAY_VERBS for f in _forms(v)}, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+#: A statement that an amount is not known: "how many", "the scale ... remains unknown".
+UNKNOWN_RE = re.compile(
+    r"\bhow\s+many\b"
+    r"|\b(?:number|scale|size|extent|toll|total|count|tally)\b[^.;]{0,80}?"
+    r"\b(?:unknown|unclear|not\s+(?:yet\s+)?(?:known|clear|disclosed|confirmed|specified))\b"
+    r"|\b(?:unknown|undisclosed|unspecified)\s+number\b",
+    re.IGNORECASE,
+)
 #: "put" attributes only with a figure-like object: "put the number at 4,000".
 FIGURE_OBJECTS = frozenset("number toll figure total count tally estimate casualty".split())
 #: Nouns that are a statement, not its author: the author is their modifier.
@@ -64,6 +101,10 @@ _EVENT_CLASS = {w: cls for cls, words in EVENT_CLASSES.items() for w in words.sp
 CASUALTY_EVENTS = frozenset({"killed", "wounded", "killed or wounded"})
 #: Adjectives that make a count an increment on an earlier one.
 ADDITIONAL = frozenset("additional more extra further new fresh".split())
+#: Currency words, which make a figure an amount in that unit rather than a count.
+CURRENCY_NOUNS = {"dollar": "dollars", "euro": "euros", "pound": "pounds", "yen": "yen"}
+#: Nouns that name an amount itself ("the scale of ..."), never what is counted.
+SCALE_NOUNS = frozenset("scale size extent amount number total level magnitude".split())
 #: Nouns that name a span of time or a rate, never something counted in a claim.
 TIME_NOUNS = frozenset(
     """second minute hour day week month year decade century time age percent point

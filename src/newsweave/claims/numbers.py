@@ -18,7 +18,8 @@ differently worded figures can be compared by overlap:
   their unit ("hundreds" is 200-999, "thousands" 2,000-9,999), and "tens of"
   is 20-99 ("tens of thousands" is 20,000-99,999).
 
-Currency signs and "%" are kept in ``Quantity.text`` and reported by
+"half a million" is 500,000 and "$449K" 449,000. Currency signs and "%" or
+"percent" are kept in ``Quantity.text`` and reported by
 :func:`unit_of`, never folded into the value.
 """
 
@@ -97,10 +98,16 @@ _PLURAL = (
 _VAGUE_RE = (
     rf"(?:a\s+few|several|a\s+couple\s+of)\s+(?:{_SCALE}|dozen)\b"
     r"|half\s+a\s+dozen|a\s+dozen|dozen"
+    rf"|half\s+a\s+(?:{_SCALE})\b"
     rf"|a\s+(?:{_SCALE})\b"
 )
 _CUR = r"(?:US\$|[$€£¥])"
-_ONE = rf"{_CUR}?\s?(?:(?:{_DIGITS})(?:\s*(?:{_SCALE})\b)?|{_VAGUE_RE}|{_WORDNUM}|{_PLURAL})%?"
+_PERCENT = r"%|\s*per\s?cent\b"
+# "$449K": a thousands "k" only right after digits, where it cannot be a word
+_ONE = (
+    rf"{_CUR}?\s?(?:(?:{_DIGITS})(?:\s*(?:{_SCALE})\b|k\b)?|{_VAGUE_RE}|{_WORDNUM}|{_PLURAL})"
+    rf"(?:{_PERCENT})?"
+)
 _FIGURE = (
     rf"(?:(?P<mod>{_APPROX}|{_LOWER}|{_UPPER})\s+)?"
     rf"(?:between\s+(?P<b1>{_ONE})\s+and\s+(?P<b2>{_ONE})"
@@ -146,11 +153,14 @@ def _words_value(text: str) -> float | None:
 def _one(text: str) -> tuple[float, float, bool] | None:
     """One figure without modifiers, as ``(low, high, vague)``."""
     t = re.sub(r"\s+", " ", text.strip().lower())
-    t = re.sub(rf"^{_CUR}\s?", "", t, flags=re.IGNORECASE).rstrip("%").strip()
-    if m := re.fullmatch(rf"({_DIGITS})\s*({_SCALE})?", t):
+    t = re.sub(rf"^{_CUR}\s?", "", t, flags=re.IGNORECASE)
+    t = re.sub(rf"(?:{_PERCENT})$", "", t).strip()
+    if m := re.fullmatch(rf"({_DIGITS})\s*({_SCALE}|k)?", t):
         value = float(m.group(1).replace(",", ""))
-        value *= _SCALES[m.group(2)] if m.group(2) else 1
+        value *= (1000 if m.group(2) == "k" else _SCALES[m.group(2)]) if m.group(2) else 1
         return value, value, False
+    if m := re.fullmatch(rf"half a ({_SCALE})", t):
+        return _SCALES[m.group(1)] / 2, _SCALES[m.group(1)] / 2, False
     if t in _DOZEN:
         return _DOZEN[t], _DOZEN[t], False
     if m := re.fullmatch(r"(a few|few|several|a couple of) (\w+)", t):
@@ -170,7 +180,7 @@ def _one(text: str) -> tuple[float, float, bool] | None:
 
 
 def _scale_of(text: str) -> float | None:
-    m = re.search(rf"({_SCALE})\s*%?$", text.strip().lower())
+    m = re.search(rf"({_SCALE})\s*(?:{_PERCENT})?$", text.strip().lower())
     return _SCALES[m.group(1)] if m else None
 
 
@@ -247,7 +257,7 @@ def find_figures(text: str) -> list[Figure]:
 
 def unit_of(text: str) -> str | None:
     """The unit a figure's own words carry: a currency or ``percent``."""
-    if "%" in text:
+    if re.search(_PERCENT, text, re.IGNORECASE):
         return "percent"
     if m := re.search(_CUR, text):
         return {"$": "dollars", "US$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}[

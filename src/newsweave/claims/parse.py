@@ -1,23 +1,47 @@
-"""Parsing paragraphs once: a small cache of spaCy docs shared by the stages.
+"""Parsing paragraphs once, and only as deeply as the claims need.
 
-Claims need the full pipeline; the story report needs only the entities. When
-both run over the same articles in one process (the usual order), the report
-reuses the claims' docs instead of running NER a second time, which is most of
-the cost of a story.
+The full pipeline (tagger, parser, lemmatizer and NER) is needed only where a
+claim's figure, what it counts and who gave it are read from the parse: the
+sentences that hold a figure or an "unknown" amount, and the attributing
+sentences right before or after them ("X said", which can give such a figure
+its source). Every other sentence gets the entity recogniser alone, which the
+story report needs everywhere; its attributions are read by pattern
+(:func:`~newsweave.claims.attribution.attribute_plain`). A cheap regular
+expression decides which is which, so on news text most words skip the parser.
+
+Consecutive parsed sentences stay one doc, so the parser sees them in context
+as before; entity-only sentences are one doc each. Docs are cached by paragraph:
+when claims and the report run over the same articles in one process (the
+usual order), the report reuses the claims' docs instead of running NER again.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-#: Paragraph docs kept: a few hundred articles' worth, a few tens of MB.
+from newsweave.claims.lexicon import SAY_CUE_RE, UNKNOWN_RE
+from newsweave.claims.numbers import FIGURE_RE
+from newsweave.claims.split import split_sentences
+from newsweave.claims.timex import find_times
+
+#: Paragraphs kept: a few hundred articles' worth, a few tens of MB.
 CACHE_SIZE = 4096
 
-_cache: OrderedDict[tuple[int, bool, str], Doc] = OrderedDict()
+_cache: OrderedDict[tuple[int, str], list[Piece]] = OrderedDict()
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of a paragraph's sentences as one doc, fully parsed or entities only."""
+
+    offset: int  # where the run starts in its paragraph
+    doc: Doc
+    parsed: bool
 
 
 def _ner_skips(nlp: Language) -> list[str]:
@@ -30,28 +54,69 @@ def _ner_skips(nlp: Language) -> list[str]:
     return [name for name in nlp.pipe_names if name not in keep]
 
 
-def parse(nlp: Language, paragraphs: Sequence[str], *, entities_only: bool = False) -> list[Doc]:
-    """Docs for ``paragraphs``, from the cache where an earlier call parsed them.
+def _has_figure(text: str) -> bool:
+    """Whether a sentence has a number that is not part of a date."""
+    found = list(FIGURE_RE.finditer(text))
+    if not found:
+        return False
+    times = find_times(text)
+    return any(not any(t.start < m.end() and m.start() < t.end for t in times) for m in found)
 
-    ``entities_only`` runs just the entity recogniser on misses; a full parse
-    from the cache serves such a request too.
-    """
-    docs: dict[int, Doc] = {}
+
+def needs_parse(sentences: Sequence[str]) -> list[bool]:
+    """Which of a paragraph's sentences the claims need the full parse of."""
+    figure = [_has_figure(s) or bool(UNKNOWN_RE.search(s)) for s in sentences]
+    said = [bool(SAY_CUE_RE.search(s)) for s in sentences]
+    return [
+        figure[i] or (said[i] and any(figure[j] for j in (i - 1, i + 1) if 0 <= j < len(figure)))
+        for i in range(len(sentences))
+    ]
+
+
+def _pieces(paragraph: str) -> list[tuple[int, int, bool]]:
+    """Character runs of a paragraph: parsed runs whole, entity-only sentences apart."""
+    spans = split_sentences(paragraph)
+    runs: list[tuple[int, int, bool]] = []
+    for (start, end), deep in zip(
+        spans, needs_parse([paragraph[s:e] for s, e in spans]), strict=True
+    ):
+        if deep and runs and runs[-1][2]:
+            runs[-1] = (runs[-1][0], end, True)
+        else:
+            runs.append((start, end, deep))
+    return runs
+
+
+def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
+    """Each paragraph as its pieces, from the cache where an earlier call parsed it."""
+    result: dict[int, list[Piece]] = {}
     missing: list[int] = []
     for i, text in enumerate(paragraphs):
-        keys = [(id(nlp), False, text)] + ([(id(nlp), True, text)] if entities_only else [])
-        hit = next((k for k in keys if k in _cache), None)
-        if hit is None:
-            missing.append(i)
+        key = (id(nlp), text)
+        if key in _cache:
+            _cache.move_to_end(key)
+            result[i] = _cache[key]
         else:
-            _cache.move_to_end(hit)
-            docs[i] = _cache[hit]
+            missing.append(i)
     if missing:
-        disable = _ner_skips(nlp) if entities_only else []
-        texts = (paragraphs[i] for i in missing)
-        for i, doc in zip(missing, nlp.pipe(texts, disable=disable), strict=True):
-            docs[i] = doc
-            _cache[(id(nlp), entities_only, paragraphs[i])] = doc
+        runs = {i: _pieces(paragraphs[i]) for i in missing}
+        deep = [(i, s, e) for i in missing for s, e, d in runs[i] if d]
+        flat = [(i, s, e) for i in missing for s, e, d in runs[i] if not d]
+        docs: dict[tuple[int, int], Piece] = {}
+        texts = (paragraphs[i][s:e] for i, s, e in deep)
+        for (i, s, _), doc in zip(deep, nlp.pipe(texts), strict=True):
+            docs[i, s] = Piece(s, doc, True)
+        texts = (paragraphs[i][s:e] for i, s, e in flat)
+        for (i, s, _), doc in zip(flat, nlp.pipe(texts, disable=_ner_skips(nlp)), strict=True):
+            docs[i, s] = Piece(s, doc, False)
+        for i in missing:
+            result[i] = [docs[i, s] for s, _, _ in runs[i]]
+            _cache[(id(nlp), paragraphs[i])] = result[i]
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    return [docs[i] for i in range(len(paragraphs))]
+    return [result[i] for i in range(len(paragraphs))]
+
+
+def clear_cache() -> None:
+    """Forget every parsed paragraph (for timing cold runs)."""
+    _cache.clear()

@@ -20,6 +20,8 @@ from newsweave.story.sentences import Sentence
 
 #: Cosine similarity above which two sentences say the same thing.
 PARAPHRASE = 0.35
+#: Above this, two sentences with dates of about the same precision are one step of the story.
+TOPICAL = 0.08
 #: Below this, no other outlet's sentence is close enough to share a detail.
 UNSHARED = 0.15
 #: How much MMR weighs centrality against novelty.
@@ -103,21 +105,51 @@ def _span_days(value: str) -> int:
 def _joined(a: str, b: str) -> str:
     """One date for two reports of an event: the more precise where one holds the
     other ("the first week of February" in "earlier this month"), else both."""
+    if a == b:
+        return a
     (a_lo, a_hi), (b_lo, b_hi) = period(a), period(b)
-    if (a_lo <= b_lo and b_hi <= a_hi) or (b_lo <= a_lo and a_hi <= b_hi):
+    nested = (a_lo <= b_lo and b_hi <= a_hi) or (b_lo <= a_lo and a_hi <= b_hi)
+    # "Wednesday" and "Wednesday/Thursday" stay two days: outlets dated it apart
+    if nested and max(_span_days(a), _span_days(b)) > 1:
         return min((a, b), key=_span_days)
     lo, hi = min(a_lo, b_lo), max(a_hi, b_hi)
     return f"{lo}/{hi}"
 
 
+def _level(value: str) -> int | None:
+    """How coarse a date is: 0 a day or two, 1 a week, 2 a month, 3 a season; open: None."""
+    days = _span_days(value)
+    for level, most in enumerate((2, 7, 31, 92)):
+        if days < most:
+            return level
+    return None
+
+
+def _same_event(va: str, vb: str, similarity: float) -> bool:
+    """Whether two dated sentences report one event, or one step of the story.
+
+    Paraphrases merge when their dates can be the same, a day apart at most
+    (outlets in different time zones date one statement differently). Sentences
+    on the same topic merge when their dates overlap and are about as precise
+    (a day and a week, a month and a season): the timeline gives the story's
+    steps, each with every outlet that reports it, not each outlet's wording.
+    """
+    if not periods_overlap(va, vb, 1):
+        return False
+    if similarity >= PARAPHRASE:
+        return True
+    la, lb = _level(va), _level(vb)
+    if similarity < TOPICAL or la is None or lb is None or abs(la - lb) > 1:
+        return False
+    # the joined date must stay as precise as the coarser of the two, or merges chain
+    both = _level(_joined(va, vb))
+    return both is not None and both <= max(la, lb)
+
+
 def timeline(
     sentences: list[Sentence], sim: np.ndarray, articles: dict[str, Article]
 ) -> list[TimelineEvent]:
-    """Dated events, oldest first, with their outlets.
-
-    Paraphrases are merged when their dates can be the same, a day apart at
-    most (outlets in different time zones date one statement differently).
-    """
+    """Dated events, oldest first, with their outlets (see :func:`_same_event`)."""
     events: list[tuple[str, list[int]]] = []
     for i, s in enumerate(sentences):
         for t in find_times(s.text, articles[s.article_id].published):
@@ -128,11 +160,10 @@ def timeline(
         for x in range(len(events)):
             for y in range(x + 1, len(events)):
                 (va, ia), (vb, ib) = events[x], events[y]
-                if not periods_overlap(va, vb, 1):
-                    continue
                 if set(ia) & set(ib) and va != vb:
                     continue  # two dates in one sentence are two events
-                if max(sim[i, j] for i in ia for j in ib) >= PARAPHRASE:
+                close = max(sim[i, j] for i in ia for j in ib)
+                if _same_event(va, vb, close):
                     events[x] = (_joined(va, vb), list(dict.fromkeys(ia + ib)))
                     del events[y]
                     merged = True

@@ -9,7 +9,8 @@ Hedged figures are widened by :data:`APPROX_MARGIN` either side before ranges
 are compared, since "around 10,000" and "over 11,000" are compatible reports;
 a group "agrees" when every pair of figures can both be true, "conflicts"
 otherwise, and is "unique" when one outlet alone gives it (and does not
-contradict itself).
+contradict itself). A claim that the amount is unknown (no bounds) contradicts
+nothing; it is listed after the figures.
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ def relation(claims: list[Claim]) -> Relation:
     return "unique" if len(outlets) <= 1 else "agree"
 
 
+def _unknown(claim: Claim) -> bool:
+    q = claim.quantity
+    return q is None or (q.low is None and q.high is None)
+
+
 def original_claims(claims: list[Claim], syndicated: dict[str, str]) -> list[Claim]:
     """The claims without those of syndicated copies whose original is present."""
     present = {c.article_id for c in claims}
@@ -84,7 +90,8 @@ def group_claims(claims: list[Claim], syndicated: dict[str, str] | None = None) 
             groups.append([(claim, key)])
     result = []
     for group in groups:
-        members = [c for c, _ in group]
+        # figures first; "the number is unknown" after them
+        members = sorted((c for c, _ in group), key=_unknown)
         # name the group by its most common measure, the fullest on a tie
         named = Counter(c.measure for c in members)
         measure = max(named, key=lambda m: (named[m], len(m or "")))

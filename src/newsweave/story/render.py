@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from newsweave.claims import parse_quantity
 from newsweave.models import Claim
 from newsweave.story.model import StoryReport
 
@@ -59,6 +60,9 @@ def report_to_dict(report: StoryReport) -> dict[str, Any]:
 def _figure(claim: Claim) -> str:
     q = claim.quantity
     text = q.text if q else "(no figure)"
+    if q and q.low is not None and q.low == q.high and parse_quantity(q.text) != q:
+        # a total of the parts the text gives: "300 died and another 2,700" (= 3,000)
+        text += f" (= {_number(q.low):,})"
     who = claim.source or "(own reporting)"
     line = f"**{text}** — {who}, per {claim.outlet or 'unknown outlet'}"
     if len(claim.chain) > 2:

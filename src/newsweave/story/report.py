@@ -45,7 +45,7 @@ def build_report(
     ids = {a.id for a in originals}
 
     mentions = [
-        [ent for doc in parse(nlp, a.body, entities_only=True) for ent in doc.ents]
+        [ent for pieces in parse(nlp, a.body) for piece in pieces for ent in piece.doc.ents]
         for a in originals
     ]
     sentences = story_sentences(originals)

@@ -1,0 +1,326 @@
+"""Claim extraction on hand-labelled stories: precision, recall and F1, and speed.
+
+Labels live in ``bench/data/claims/*.json`` (see the README there): per article,
+the figures it states, each with its source, value range and measure. The seed
+story's pages are read from ``/work/shared/seeds`` and skipped when absent.
+
+A predicted claim with a figure matches a label of the same article when
+
+- **value**: ``low`` and ``high`` are equal (open ends equal open ends; an
+  "unknown" claim is ``None``/``None``);
+- **source**: both are the outlet's own voice (``None``), or the normalised
+  names (case, a leading "the", a possessive "'s" and punctuation dropped) are
+  equal, or the words of one are a contiguous run of the other's ("JoongAng" in
+  "JoongAng Ilbo"), for any of the label's acceptable names;
+- **measure**: when the label has a unit ("(in dollars)", "(in percent)") the
+  units are equal; otherwise the counted noun classes are equal (troops =
+  soldiers, singular = plural) or both name the same event class (killed, wounded,
+  deployed...), as :func:`newsweave.claims.measure_key` reads them.
+
+Matching is one-to-one (greedy, in label order). Precision is matches over
+predicted figure claims, recall matches over labels. The "value" columns count
+a match on value alone, to tell missed figures from wrong sources or measures.
+Claims without a figure (an attribution alone) are not scored.
+
+``--speed`` times entities + claims on one process over the seed, labelled and
+(when present) ``/work/shared/extraction`` bodies, with spaCy's doc cache
+cleared between rounds; run it under ``taskset -c 0`` and note the load.
+
+    python bench/claims.py [--docs] [--quiet]
+    taskset -c 0 python bench/claims.py --speed [--rounds 3] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.claims import extract_all, extract_claims, measure_key
+from newsweave.claims.parse import clear_cache, parse
+from newsweave.models import Article, Claim
+from newsweave.nlp import load_spacy
+from newsweave.story.entities import merge_entities
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data" / "claims"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DOCS = HERE.parent / "docs" / "benchmarks.md"
+START, END = "<!-- claims-bench:start -->", "<!-- claims-bench:end -->"
+
+
+@dataclass(slots=True)
+class Labelled:
+    """An article with its hand-labelled claims."""
+
+    article: Article
+    labels: list[dict[str, Any]]
+
+
+def _seed_article(entry: dict[str, Any], gold: dict[str, Any]) -> Article:
+    """A seed page cut at gold.json's body bounds, as the tests build it."""
+    doc = gold["documents"][entry["doc"]]
+    raw = (SHARED / "seeds" / entry["doc"]).read_text(encoding="utf-8")
+    body = raw[raw.index(doc["body_starts"]) : raw.index(doc["body_ends"]) + len(doc["body_ends"])]
+    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in body.splitlines() if p.strip()]
+    return Article(
+        id=entry["id"],
+        page_id=entry["doc"],
+        source=entry["doc"],
+        title=doc["title"],
+        body=paragraphs,
+        outlet=doc["outlet"],
+        published=datetime.fromisoformat(doc["published"]),
+        published_precision="day",
+    )
+
+
+def load_story(path: Path) -> list[Labelled] | None:
+    """The labelled articles of one story file; ``None`` when its pages are absent."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("pages") == "seeds":
+        gold_path = SHARED / "seeds" / "gold.json"
+        if not gold_path.exists():
+            return None
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        return [Labelled(_seed_article(e, gold), e["claims"]) for e in data["articles"]]
+    return [
+        Labelled(
+            Article(
+                id=e["id"],
+                page_id=e["id"],
+                source=e["url"],
+                title=e["body"][0],
+                body=e["body"],
+                outlet=e["outlet"],
+                url=e["url"],
+                published=datetime.fromisoformat(e["published"]),
+                published_precision="day",
+            ),
+            e["claims"],
+        )
+        for e in data["articles"]
+    ]
+
+
+def _norm(name: str) -> list[str]:
+    name = re.sub(r"['’]s\b", "", name.casefold())
+    words = re.sub(r"[^\w\s]", " ", name).split()
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def _contains(long: list[str], short: list[str]) -> bool:
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def source_matches(predicted: str | None, accepted: list[str] | None) -> bool:
+    """Whether a predicted source is one of a label's names (``None``: own voice)."""
+    if not accepted or predicted is None:
+        return not accepted and predicted is None
+    p = _norm(predicted)
+    return any(
+        p and (a := _norm(name)) and (_contains(p, a) or _contains(a, p)) for name in accepted
+    )
+
+
+def _singular(noun: str | None) -> str | None:
+    return noun[:-1] if noun and noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def measure_matches(predicted: str | None, label: str) -> bool:
+    """Whether a predicted measure counts what the label's does (see the module doc)."""
+    p, g = measure_key(predicted), measure_key(label)
+    if g.unit:
+        return p.unit == g.unit
+    if p.unit:
+        return False
+    same_noun = g.noun is not None and _singular(p.noun) == _singular(g.noun)
+    return same_noun or (g.event is not None and p.event == g.event)
+
+
+def _value(claim: Claim) -> tuple[float | None, float | None]:
+    q = claim.quantity
+    assert q is not None
+    return q.low, q.high
+
+
+@dataclass(slots=True)
+class Score:
+    """Counts for one set of articles."""
+
+    labels: int = 0
+    predicted: int = 0
+    matched: int = 0
+    value_matched: int = 0
+
+    def add(self, other: Score) -> None:
+        self.labels += other.labels
+        self.predicted += other.predicted
+        self.matched += other.matched
+        self.value_matched += other.value_matched
+
+    def prf(self, hits: int) -> tuple[float, float, float]:
+        p = hits / self.predicted if self.predicted else 0.0
+        r = hits / self.labels if self.labels else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_article(claims: list[Claim], labels: list[dict[str, Any]], verbose: bool) -> Score:
+    """One-to-one matches of an article's figure claims against its labels."""
+    figures = [c for c in claims if c.quantity is not None]
+    score = Score(len(labels), len(figures))
+    free, free_value = list(figures), list(figures)
+    for label in labels:
+        value = (label["low"], label["high"])
+        full = next(
+            (
+                c
+                for c in free
+                if _value(c) == value
+                and source_matches(c.source, label["source"])
+                and measure_matches(c.measure, label["measure"])
+            ),
+            None,
+        )
+        if full is not None:
+            free.remove(full)
+            score.matched += 1
+        by_value = next((c for c in free_value if _value(c) == value), None)
+        if by_value is not None:
+            free_value.remove(by_value)
+            score.value_matched += 1
+        if verbose and full is None:
+            got = f"{by_value.source!r} / {by_value.measure!r}" if by_value else "no such value"
+            print(f"    missed {label['value']!r} ({label['source']}, {label['measure']}): {got}")
+    if verbose:
+        for c in free:
+            print(f"    extra {c.quantity.text!r} {c.source!r} / {c.measure!r}")  # type: ignore[union-attr]
+    return score
+
+
+def evaluate(verbose: bool) -> list[tuple[str, Score]]:
+    """Scores per story file, in name order."""
+    nlp = load_spacy()
+    rows = []
+    for path in sorted(DATA.glob("*.json")):
+        story = load_story(path)
+        if story is None:
+            print(f"{path.stem}: pages not available, skipped")
+            continue
+        total = Score()
+        for item in story:
+            if verbose:
+                print(f"{path.stem} / {item.article.outlet}")
+            claims = extract_claims(item.article, nlp=nlp)
+            total.add(score_article(claims, item.labels, verbose))
+        rows.append((path.stem, total))
+    return rows
+
+
+def table(rows: list[tuple[str, Score]]) -> str:
+    """The scores as a Markdown table, with a total row."""
+    out = [
+        "| story | labels | predicted | P | R | F1 | value P | value R |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    total = Score()
+    for _, s in rows:
+        total.add(s)
+    for name, s in [*rows, ("all", total)]:
+        p, r, f = s.prf(s.matched)
+        vp, vr, _ = s.prf(s.value_matched)
+        out.append(
+            f"| {name} | {s.labels} | {s.predicted} | {p:.2f} | {r:.2f} | {f:.2f} "
+            f"| {vp:.2f} | {vr:.2f} |"
+        )
+    return "\n".join(out)
+
+
+def speed_articles() -> list[Article]:
+    """Seed, labelled and (when present) extraction-set bodies, for timing."""
+    articles = []
+    for path in sorted(DATA.glob("*.json")):
+        articles += [item.article for item in load_story(path) or []]
+    truth = SHARED / "extraction" / "ground-truth.json"
+    if truth.exists():
+        for key, page in json.loads(truth.read_text(encoding="utf-8")).items():
+            body = [p.strip() for p in page["articleBody"].split("\n") if p.strip()]
+            articles.append(Article(id=key, page_id=key, source=key, title=body[0], body=body))
+    return articles
+
+
+def _timed(func: Any, items: Iterable[Any]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of ``func`` over ``items``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for item in items:
+        func(item)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _entities(nlp: Any, article: Article) -> None:
+    merge_entities([[e for ps in parse(nlp, article.body) for p in ps for e in p.doc.ents]])
+
+
+def speed(rounds: int, limit: int | None) -> str:
+    """Per-stage timings of claims then entities, median of ``rounds`` cold-cache rounds."""
+    nlp = load_spacy()
+    articles = speed_articles()[:limit]
+    words = sum(len(a.text.split()) for a in articles)
+    extract_claims(articles[0], nlp=nlp)  # load lazily built parts before timing
+    claims_t, entities_t = [], []
+    for _ in range(rounds):
+        clear_cache()
+        claims_t.append(_timed(lambda batch: extract_all(batch, nlp=nlp), [articles]))
+        entities_t.append(_timed(lambda a: _entities(nlp, a), articles))
+    lines = [
+        f"{len(articles)} articles, {words} words; {len(os.sched_getaffinity(0))} core(s) "
+        f"allowed; load average {os.getloadavg()[0]:.2f} at the end"
+    ]
+    for kind, k in (("wall", 0), ("cpu", 1)):
+        c = statistics.median(t[k] for t in claims_t)
+        e = statistics.median(t[k] for t in entities_t)
+        lines.append(
+            f"{kind}: claims (spaCy + rules) {c:.2f} s, entities (reusing the docs) {e:.2f} s: "
+            f"{len(articles) / (c + e):.1f} articles/s, {words / (c + e):.0f} words/s"
+        )
+    return "\n".join(lines)
+
+
+def write_docs(text: str) -> None:
+    """Put ``text`` between the Claims section's markers, appending the section if new."""
+    doc = DOCS.read_text(encoding="utf-8")
+    if START in doc:
+        head, rest = doc.split(START, 1)
+        doc = head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
+    else:
+        doc = doc.rstrip("\n") + f"\n\n## Claims\n\n{START}\n{text}\n{END}\n"
+    DOCS.write_text(doc, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--speed", action="store_true", help="time entities + claims")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--limit", type=int, help="time only the first N articles (seeds first)")
+    parser.add_argument("--quiet", action="store_true", help="no per-claim misses")
+    parser.add_argument("--docs", action="store_true", help="write the table into the docs")
+    args = parser.parse_args()
+    if args.speed:
+        print(speed(args.rounds, args.limit))
+        return
+    result = table(evaluate(not args.quiet))
+    print(result)
+    if args.docs:
+        write_docs(result)
+
+
+if __name__ == "__main__":
+    main()
