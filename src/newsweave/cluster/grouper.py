@@ -8,18 +8,35 @@ names, by the story's size and by closeness in time; it joins the best story
 whose score reaches the threshold, else opens a new one. Document frequencies
 are counted as articles arrive, so nothing is fitted in advance and the
 weights follow the news of the day.
+
+An event reported in varied words can open two stories before either has seen
+enough wordings to match the other's. When an article matches two live
+stories and their centroids have become alike, the younger is merged into
+the older, which keeps its id (see :attr:`StoryGrouper.merges`).
 Syndicated copies join their original's story directly.
+
+The live part of a grouper (counts, the live stories' centroids, the copy
+index, the clock) can be saved with :meth:`StoryGrouper.state` and restored
+with :meth:`StoryGrouper.from_state`, so a store can add new articles to the
+stories it has without regrouping everything.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import heapq
+import json
 import math
 import re
+import zlib
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
 
 from newsweave.cluster.config import GroupingConfig
 from newsweave.cluster.dedup import CopyFinder
@@ -36,6 +53,15 @@ _MEMBER_CANDIDATES = 4
 # Cached story norms are recomputed when the article count grows by this
 # share, as the IDF weights they depend on shift.
 _NORM_REFRESH = 0.1
+# Stories an article also matches that are checked for a merge: the runners-up
+# to its best story.
+_MERGE_CANDIDATES = 2
+#: Version of the saved-state format; a state of another version is refused.
+STATE_VERSION = 1
+
+
+class StateError(ValueError):
+    """A saved grouper state that cannot be used (other version, config or corrupt)."""
 
 
 def story_id_for(article_id: str) -> str:
@@ -50,11 +76,19 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
     return {k: v / norm for k, v in vector.items()} if norm else {}
 
 
+#: Text to a sentence embedding (any scale: it is normalised here).
+Embedder = Callable[[str], "np.ndarray"]
+
+#: A member: (sort key, article id, published, title).
+Member = tuple[datetime, str, datetime | None, str]
+
+
 class _LiveStory:
     """A story's members and, while it is live, what new articles are compared with."""
 
     __slots__ = (
         "centroid",
+        "embedding",
         "end",
         "id",
         "indexed",
@@ -74,12 +108,13 @@ class _LiveStory:
     def __init__(self, story_id: str, seq: int, recent: int) -> None:
         self.id = story_id
         self.seq = seq
-        # (sort key, article id, published, title)
-        self.members: list[tuple[datetime, str, datetime | None, str]] = []
+        self.members: list[Member] = []
         self.start: datetime | None = None
         self.end: datetime | None = None
         # Sum of members' unit vectors over terms and prefixed names.
         self.centroid: Counter[str] = Counter()
+        # Sum of members' unit sentence embeddings, when an embedder is used.
+        self.embedding: np.ndarray | None = None
         self.recent: deque[tuple[dict[str, float], float]] = deque(maxlen=recent)
         self.keys: set[str] = set()
         self.indexed: list[str] = []
@@ -95,22 +130,34 @@ class _LiveStory:
 class StoryGrouper:
     """Groups articles into stories one at a time, as they arrive."""
 
-    def __init__(self, config: GroupingConfig | None = None) -> None:
+    def __init__(
+        self, config: GroupingConfig | None = None, embedder: Embedder | None = None
+    ) -> None:
+        """``embedder``, when given, adds sentence-embedding similarity to the
+        text score with weight ``config.embedding_weight``."""
         self.config = config or GroupingConfig()
+        self._embedder = embedder
         self._lexicon = NameLexicon()
         self._df: Counter[str] = Counter()
         self._n = 0
+        self._seq = 0
         self._stories: dict[str, _LiveStory] = {}
         self._story_of: dict[str, str] = {}
         self._postings: dict[str, dict[str, None]] = {}
         self._copies = CopyFinder(self.config)
         self._clock: datetime | None = None
         self._dormant: list[tuple[datetime, int, str]] = []
+        self._touched: set[str] = set()
+        #: Every merge so far, in order: (absorbed story id, surviving story id).
+        #: An id :meth:`add` returned earlier may since have been absorbed.
+        self.merges: list[tuple[str, str]] = []
 
     def add(self, article: Article) -> str:
         """Put ``article`` into the best matching live story or a new one; its story id.
 
-        Adding an article id a second time changes nothing.
+        The id is the article's story at this moment: a later merge may absorb
+        it into an older story (recorded in :attr:`merges`). Adding an article
+        id a second time changes nothing.
         """
         if (known := self._story_of.get(article.id)) is not None:
             return known
@@ -130,15 +177,44 @@ class StoryGrouper:
         self._n += 1
         self._df.update(vector.keys())
         bar = cfg.threshold if article.body else cfg.headline_threshold
-        story = self._best(vector, start, end, bar)
+        embedding = None
+        if self._embedder is not None:
+            lead = " ".join(" ".join(article.body).split()[: cfg.lead_words])
+            text = f"{article.title}. {lead}" if lead else article.title
+            embedding = np.asarray(self._embedder(text), dtype=np.float64)
+        story, runners = self._best(vector, embedding, start, end, bar)
         if story is None:
             story = self._open(article.id)
         self._attach(story, article, start, end, vector)
+        if embedding is not None:
+            story.embedding = embedding if story.embedding is None else story.embedding + embedding
+        for other in runners:
+            if other.live and self._alike(story, other):
+                story = self._merge(story, other)
         return story.id
+
+    @property
+    def horizon(self) -> datetime | None:
+        """The oldest publication time a live story can still be joined at (UTC).
+
+        Stories last reported before it have left the index, so an article
+        published earlier can no longer reach the stories it belongs with.
+        """
+        if self._clock is None:
+            return None
+        return self._clock - timedelta(hours=self.config.dormant_hours)
 
     def stories(self) -> list[Story]:
         """Every story so far, live or dormant, in the order they were opened."""
         return [_as_story(s) for s in self._stories.values()]
+
+    def touched(self) -> list[Story]:
+        """The stories that gained members or absorbed others since this grouper was made.
+
+        With :meth:`from_state`, these are what a store has to rewrite; the
+        stories absorbed meanwhile are in :attr:`merges`.
+        """
+        return [_as_story(s) for s in self._stories.values() if s.id in self._touched]
 
     # -- scoring ------------------------------------------------------------
 
@@ -151,14 +227,27 @@ class StoryGrouper:
     def _idf(self, key: str) -> float:
         return math.log((self._n + 1) / (self._df[key] + 1)) + 1.0
 
+    def _combine(self, text: float, name: float, has_names: bool) -> float:
+        # An article with no names (a Title Case headline of common words)
+        # is judged on its text alone rather than penalised for it.
+        if not has_names:
+            return text
+        weight = self.config.entity_weight
+        return (1 - weight) * text + weight * name
+
     def _best(
         self,
         vector: dict[str, float],
+        embedding: np.ndarray | None,
         start: datetime | None,
         end: datetime | None,
         threshold: float,
-    ) -> _LiveStory | None:
-        """The story the article should join, or ``None`` when none scores enough."""
+    ) -> tuple[_LiveStory | None, list[_LiveStory]]:
+        """The story the article should join (``None`` when none scores enough).
+
+        Also the next best stories that reach the threshold too: candidates
+        for a merge once the article has joined.
+        """
         cfg = self.config
         idf = {k: self._idf(k) for k in vector}
         terms = {k: v * idf[k] for k, v in vector.items() if not k.startswith(_NAME)}
@@ -166,24 +255,23 @@ class StoryGrouper:
         term_norm = math.sqrt(sum(v * v for v in terms.values()))
         name_norm = math.sqrt(sum(v * v for v in names.values()))
 
-        def combine(text: float, name: float) -> float:
-            # An article with no names (a Title Case headline of common words)
-            # is judged on its text alone rather than penalised for it.
-            if not names:
-                return text
-            return (1 - cfg.entity_weight) * text + cfg.entity_weight * name
-
-        scored: list[tuple[float, float, float, _LiveStory]] = []
+        scored: list[tuple[float, float, float, float, _LiveStory]] = []
         for story in self._candidates(vector):
             term_sn, name_sn = self._story_norms(story)
-            text = _cosine(terms, idf, story.centroid, term_norm, term_sn)
+            text = self._with_meaning(
+                _cosine(terms, idf, story.centroid, term_norm, term_sn),
+                embedding,
+                story.embedding,
+            )
             name = _cosine(names, idf, story.centroid, name_norm, name_sn)
             decay = 0.5 ** (_gap_hours(start, end, story) / cfg.half_life_hours)
             decay *= 1.0 + cfg.size_prior * math.log(story.size)
-            scored.append((combine(text, name) * decay, text, name, decay, story))
+            scored.append(
+                (self._combine(text, name, bool(names)) * decay, text, name, decay, story)
+            )
         scored.sort(key=lambda s: (-s[0], s[4].seq))
 
-        best: tuple[float, _LiveStory] | None = None
+        final: list[tuple[float, _LiveStory]] = []
         for rank, (score, text, name, decay, story) in enumerate(scored):
             if rank < _MEMBER_CANDIDATES and cfg.member_weight > 0:
                 member = max(
@@ -191,10 +279,48 @@ class StoryGrouper:
                     default=0.0,
                 )
                 text = (1 - cfg.member_weight) * text + cfg.member_weight * member
-                score = combine(text, name) * decay
-            if best is None or (score, -story.seq) > (best[0], -best[1].seq):
-                best = (score, story)
-        return best[1] if best is not None and best[0] >= threshold else None
+                score = self._combine(text, name, bool(names)) * decay
+            final.append((score, story))
+        final.sort(key=lambda s: (-s[0], s[1].seq))
+        matched = [story for score, story in final if score >= threshold]
+        if not matched:
+            return None, []
+        return matched[0], matched[1 : 1 + _MERGE_CANDIDATES]
+
+    def _with_meaning(self, text: float, one: np.ndarray | None, other: np.ndarray | None) -> float:
+        """Text similarity mixed with the embeddings' cosine, when both are there."""
+        if one is None or other is None:
+            return text
+        norms = float(np.linalg.norm(one) * np.linalg.norm(other))
+        meaning = float(one @ other) / norms if norms else 0.0
+        weight = self.config.embedding_weight
+        return (1 - weight) * text + weight * meaning
+
+    def _alike(self, a: _LiveStory, b: _LiveStory) -> bool:
+        """Whether two stories' centroids are close enough, in words and time, to be one event."""
+        cfg = self.config
+        if cfg.merge_similarity >= 1.0:
+            return False
+        small, large = (a, b) if len(a.centroid) <= len(b.centroid) else (b, a)
+        term = name = 0.0
+        for key, value in small.centroid.items():
+            if (other := large.centroid.get(key)) is not None:
+                weighted = value * other * self._idf(key) ** 2
+                if key.startswith(_NAME):
+                    name += weighted
+                else:
+                    term += weighted
+        a_term, a_name = self._story_norms(a)
+        b_term, b_name = self._story_norms(b)
+        text = self._with_meaning(
+            term / (a_term * b_term) if a_term and b_term else 0.0, a.embedding, b.embedding
+        )
+        names = name / (a_name * b_name) if a_name and b_name else 0.0
+        # Decayed by the gap in time, as an article's score is: alike words
+        # days apart are a new event of the same kind, not the same one.
+        decay = 0.5 ** (_gap_hours(a.start, a.end, b) / cfg.half_life_hours)
+        similarity = self._combine(text, names, bool(a_name and b_name)) * decay
+        return similarity >= cfg.merge_similarity
 
     def _candidates(self, vector: dict[str, float]) -> list[_LiveStory]:
         """Live stories sharing one of the article's rarest keys, best overlap first.
@@ -217,7 +343,7 @@ class StoryGrouper:
 
     def _story_norms(self, story: _LiveStory) -> tuple[float, float]:
         """IDF-weighted norms of a story's term and name centroids, cached."""
-        size = len(story.members)
+        size = story.size
         if story.norm_size != size or self._n > story.norm_at * (1 + _NORM_REFRESH):
             term = name = 0.0
             for key, value in story.centroid.items():
@@ -239,7 +365,8 @@ class StoryGrouper:
         while story_id in self._stories:
             salt += 1
             story_id = story_id_for(f"{article_id}#{salt}")
-        story = _LiveStory(story_id, len(self._stories), self.config.recent_members)
+        story = _LiveStory(story_id, self._seq, self.config.recent_members)
+        self._seq += 1
         self._stories[story_id] = story
         return story
 
@@ -253,6 +380,7 @@ class StoryGrouper:
     ) -> None:
         story.members.append((sort_time(start), article.id, article.published, article.title))
         self._story_of[article.id] = story.id
+        self._touched.add(story.id)
         if start is not None and end is not None:
             untimed = story.end is None
             story.start = start if story.start is None else min(story.start, start)
@@ -264,15 +392,78 @@ class StoryGrouper:
         story.indexed.append(article.id)
         story.size += 1
         unit = _unit(vector)
-        story.centroid.update(unit)
+        self._grow_centroid(story, unit)
         terms = {k: v for k, v in vector.items() if not k.startswith(_NAME)}
         norm = math.sqrt(sum((v * self._idf(k)) ** 2 for k, v in terms.items()))
         if norm:
             story.recent.append((terms, norm))
-        for key in vector:
+        self._index(story, vector)
+
+    def _grow_centroid(self, story: _LiveStory, unit: dict[str, float]) -> None:
+        """Add a member's unit vector to the centroid, updating cached norms in step.
+
+        Only the changed keys are visited: recomputing the norms over the
+        whole centroid would cost as much as the story has distinct words.
+        """
+        fresh = story.norm_size == story.size - 1
+        term, name = story.norms[0] ** 2, story.norms[1] ** 2
+        centroid = story.centroid
+        for key, value in unit.items():
+            old = centroid.get(key, 0.0)
+            centroid[key] = old + value
+            if fresh:
+                change = (value * value + 2 * old * value) * self._idf(key) ** 2
+                if key.startswith(_NAME):
+                    name += change
+                else:
+                    term += change
+        if fresh:
+            story.norms = (math.sqrt(term), math.sqrt(name))
+            story.norm_size = story.size
+
+    def _index(self, story: _LiveStory, keys: Iterable[str]) -> None:
+        for key in keys:
             if key not in story.keys:
                 story.keys.add(key)
                 self._postings.setdefault(key, {})[story.id] = None
+
+    def _unindex(self, story: _LiveStory) -> None:
+        for key in story.keys:
+            postings = self._postings[key]
+            del postings[story.id]
+            if not postings:
+                del self._postings[key]
+        story.keys = set()
+
+    def _merge(self, a: _LiveStory, b: _LiveStory) -> _LiveStory:
+        """Merge two live stories into the older (its id survives); the survivor."""
+        keep, gone = (a, b) if a.seq < b.seq else (b, a)
+        self._unindex(gone)
+        del self._stories[gone.id]
+        self._touched.discard(gone.id)
+        self._touched.add(keep.id)
+        self.merges.append((gone.id, keep.id))
+        keep.members.extend(gone.members)
+        for _, article_id, _, _ in gone.members:
+            self._story_of[article_id] = keep.id
+        if gone.start is not None and gone.end is not None:
+            untimed = keep.end is None
+            keep.start = gone.start if keep.start is None else min(keep.start, gone.start)
+            keep.end = gone.end if keep.end is None else max(keep.end, gone.end)
+            if untimed:
+                heapq.heappush(self._dormant, (keep.end, keep.seq, keep.id))
+        keep.centroid.update(gone.centroid)
+        if gone.embedding is not None:
+            keep.embedding = (
+                gone.embedding if keep.embedding is None else keep.embedding + gone.embedding
+            )
+        keep.recent.extend(gone.recent)
+        keep.indexed.extend(gone.indexed)
+        keep.syndicated.update(gone.syndicated)
+        keep.size += gone.size
+        keep.norm_size = -1
+        self._index(keep, gone.centroid)
+        return keep
 
     def _advance(self, start: datetime | None) -> None:
         """Move the clock to ``start`` and retire stories dormant for too long."""
@@ -282,7 +473,9 @@ class StoryGrouper:
         horizon = start - timedelta(hours=self.config.dormant_hours)
         while self._dormant and self._dormant[0][0] < horizon:
             _, seq, story_id = heapq.heappop(self._dormant)
-            story = self._stories[story_id]
+            story = self._stories.get(story_id)
+            if story is None:
+                continue  # merged away; the survivor has its own entry
             assert story.end is not None
             if story.end >= horizon:
                 heapq.heappush(self._dormant, (story.end, seq, story_id))
@@ -291,17 +484,130 @@ class StoryGrouper:
 
     def _retire(self, story: _LiveStory) -> None:
         story.live = False
-        for key in story.keys:
-            postings = self._postings[key]
-            del postings[story.id]
-            if not postings:
-                del self._postings[key]
+        self._unindex(story)
         for article_id in story.indexed:
             self._copies.remove(article_id)
-        story.keys = set()
         story.indexed = []
         story.centroid = Counter()
+        story.embedding = None
         story.recent.clear()
+
+    # -- saving and restoring -------------------------------------------------
+
+    def state(self) -> bytes:
+        """The live part of this grouper, as compressed JSON (no code, unlike pickle).
+
+        Dormant stories are left out: no article can join them any more. What
+        is kept is exact (floats round-trip through JSON), so a restored
+        grouper places the next articles exactly as this one would.
+        """
+        live = [s for s in self._stories.values() if s.live]
+        data = {
+            "version": STATE_VERSION,
+            "config": asdict(self.config),
+            "embedded": self._embedder is not None,
+            "n": self._n,
+            "seq": self._seq,
+            "clock": _iso(self._clock),
+            "df": self._df,
+            "lexicon": self._lexicon.counts(),
+            "stories": [_story_state(s) for s in live],
+            "copies": self._copies.state(),
+        }
+        return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+
+    @classmethod
+    def from_state(
+        cls, blob: bytes, config: GroupingConfig | None = None, embedder: Embedder | None = None
+    ) -> StoryGrouper:
+        """A grouper that continues from :meth:`state`; :class:`StateError` if it cannot.
+
+        The state must come from a grouper with the same ``config``, and with
+        an embedder exactly when one is given here: one saved under other
+        settings would place new articles by mixed rules.
+        """
+        try:
+            data = json.loads(zlib.decompress(blob))
+        except (zlib.error, ValueError) as exc:
+            raise StateError(f"unreadable grouper state: {exc}") from None
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            raise StateError("grouper state of another version")
+        grouper = cls(config, embedder)
+        if data.get("config") != asdict(grouper.config) or data.get("embedded") != (
+            embedder is not None
+        ):
+            raise StateError("grouper state saved under other settings")
+        try:
+            grouper._restore(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StateError(f"unusable grouper state: {exc}") from None
+        return grouper
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        self._n = data["n"]
+        self._seq = data["seq"]
+        self._clock = _from_iso(data["clock"])
+        self._df = Counter(data["df"])
+        self._lexicon.restore(data["lexicon"])
+        for saved in data["stories"]:
+            story = _restore_story(saved, self.config.recent_members)
+            self._stories[story.id] = story
+            for member in story.members:
+                self._story_of[member[1]] = story.id
+            self._index(story, story.centroid)
+            if story.end is not None:
+                heapq.heappush(self._dormant, (story.end, story.seq, story.id))
+        self._copies.restore(data["copies"])
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _story_state(story: _LiveStory) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "seq": story.seq,
+        # The sort key is recomputed from the publication date on restore.
+        "members": [[aid, _iso(published), title] for _, aid, published, title in story.members],
+        "start": _iso(story.start),
+        "end": _iso(story.end),
+        "centroid": story.centroid,
+        "embedding": None
+        if story.embedding is None
+        else base64.b64encode(story.embedding.astype("<f8").tobytes()).decode("ascii"),
+        "recent": [[terms, norm] for terms, norm in story.recent],
+        "indexed": story.indexed,
+        "syndicated": story.syndicated,
+        "size": story.size,
+        "norms": story.norms,
+        "norm_at": story.norm_at,
+        "norm_size": story.norm_size,
+    }
+
+
+def _restore_story(saved: dict[str, Any], recent: int) -> _LiveStory:
+    story = _LiveStory(saved["id"], saved["seq"], recent)
+    for aid, published, title in saved["members"]:
+        when = _from_iso(published)
+        story.members.append((sort_time(when), aid, when, title))
+    story.start = _from_iso(saved["start"])
+    story.end = _from_iso(saved["end"])
+    story.centroid = Counter(saved["centroid"])
+    if saved["embedding"] is not None:
+        story.embedding = np.frombuffer(base64.b64decode(saved["embedding"]), dtype="<f8").copy()
+    story.recent.extend((terms, norm) for terms, norm in saved["recent"])
+    story.indexed = list(saved["indexed"])
+    story.syndicated = dict(saved["syndicated"])
+    story.size = saved["size"]
+    story.norms = tuple(saved["norms"])  # type: ignore[assignment]
+    story.norm_at = saved["norm_at"]
+    story.norm_size = saved["norm_size"]
+    return story
 
 
 def _cosine(

@@ -4,6 +4,11 @@ Each record is a JSON object with ``id``, ``title``, and optionally ``text``,
 ``published`` (ISO 8601) and ``publisher`` or ``outlet``. The records go
 through the same :class:`StoryGrouper` as ingested articles, in the order
 given, so a feed can be grouped as it arrives.
+
+A story id given for an earlier record can later be absorbed when a record
+shows two stories to be one event: the younger story merges into the older,
+whose id lives on. Each :class:`Assignment` lists the merges its record
+caused, so a consumer can relabel what it has already seen.
 """
 
 from __future__ import annotations
@@ -54,12 +59,17 @@ def article_from_record(record: object) -> Article:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """A record's story, or why it has none (``story`` is then ``None``)."""
+    """A record's story, or why it has none (``story`` is then ``None``).
+
+    ``merged`` lists the (absorbed, surviving) story ids of merges this
+    record caused: earlier records of an absorbed story now belong to the survivor.
+    """
 
     line: int
     id: str | None
     story: str | None
     error: str | None = None
+    merged: tuple[tuple[str, str], ...] = ()
 
 
 def cluster_lines(
@@ -77,4 +87,6 @@ def cluster_lines(
         except RecordError as exc:
             yield Assignment(number, None, None, str(exc))
         else:
-            yield Assignment(number, article.id, grouper.add(article))
+            seen = len(grouper.merges)
+            story = grouper.add(article)
+            yield Assignment(number, article.id, story, merged=tuple(grouper.merges[seen:]))

@@ -115,6 +115,15 @@ class NameLexicon:
             else:
                 self._lower[token.term] += 1
 
+    def counts(self) -> dict[str, dict[str, int]]:
+        """The tallies, for saving a grouper's state."""
+        return {"upper": dict(self._upper), "lower": dict(self._lower)}
+
+    def restore(self, counts: dict[str, dict[str, int]]) -> None:
+        """Continue from tallies :meth:`counts` returned."""
+        self._upper = Counter(counts["upper"])
+        self._lower = Counter(counts["lower"])
+
     def is_name(self, term: str) -> bool:
         """Whether ``term`` is mostly written capitalised mid-sentence."""
         upper = self._upper[term]

@@ -165,3 +165,15 @@ claims = sa.Table(
     sa.Column("when_text", sa.Text),
     sa.Index("ix_claims_article_id_start_offset", "article_id", "start_offset"),
 )
+
+# The story grouper's live state (see newsweave.cluster.StoryGrouper.state), so
+# an ingest adds its new articles to the stories there are instead of
+# regrouping everything. One row; written with the memberships it describes.
+grouper_state = sa.Table(
+    "grouper_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("state", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -266,62 +266,112 @@ class Store:
         written with their members in order and their syndication links.
         """
         _check_stories(stories)
-        members = [aid for story in stories for aid in story.article_ids]
-        now = datetime.now(UTC)
         with self._write() as conn:
-            if article_ids is None:
-                conn.execute(schema.story_articles.delete())
-            else:
-                leaving = list(dict.fromkeys([*article_ids, *members]))
-                conn.execute(
-                    schema.story_articles.delete().where(
-                        self._among(schema.story_articles.c.article_id, leaving)
-                    )
-                )
-                if stories:
-                    conn.execute(
-                        schema.story_articles.delete().where(
-                            self._among(schema.story_articles.c.story_id, [s.id for s in stories])
-                        )
-                    )
-            conn.execute(
-                schema.stories.delete().where(
-                    ~sa.exists().where(schema.story_articles.c.story_id == schema.stories.c.id)
-                )
-            )
-            if not stories:
-                return
-            insert = self._insert(schema.stories)
+            self._write_stories(conn, stories, article_ids)
+
+    def save_grouping(
+        self,
+        stories: list[Story],
+        state: bytes,
+        version: int,
+        *,
+        article_ids: Iterable[str] | None = (),
+    ) -> None:
+        """:meth:`replace_stories` and save the grouper's state, in one transaction.
+
+        The state describes exactly the memberships written with it, so a crash
+        can leave neither without the other. The default ``article_ids``
+        (none) rewrites only the given stories: an incremental update.
+        """
+        _check_stories(stories)
+        row = {"id": 1, "version": version, "state": state, "updated_at": datetime.now(UTC)}
+        insert = self._insert(schema.grouper_state).values(row)
+        with self._write() as conn:
+            self._write_stories(conn, stories, article_ids)
             conn.execute(
                 insert.on_conflict_do_update(
-                    index_elements=[schema.stories.c.id],
-                    set_={
-                        col: insert.excluded[col]
-                        for col in (
-                            "title",
-                            "first_published",
-                            "first_at",
-                            "last_published",
-                            "last_at",
-                            "updated_at",
-                        )
-                    },
-                ),
-                [_story_row(story, now) for story in stories],
+                    index_elements=[schema.grouper_state.c.id],
+                    set_={k: insert.excluded[k] for k in ("version", "state", "updated_at")},
+                )
             )
+
+    def grouper_state(self) -> tuple[int, bytes] | None:
+        """The saved grouper state as (format version, bytes), or ``None`` when none is saved."""
+        table = schema.grouper_state
+        with self._read() as conn:
+            row = conn.execute(sa.select(table.c.version, table.c.state)).first()
+        return None if row is None else (row.version, bytes(row.state))
+
+    def ungrouped_articles(self) -> Iterator[Article]:
+        """Articles in no story yet, in publication order (undated last, then id)."""
+        members = schema.story_articles
+        query = sa.select(schema.articles.c.id).where(
+            ~sa.exists().where(members.c.article_id == schema.articles.c.id)
+        )
+        with self._read() as conn:
+            ids = list(conn.execute(query).scalars())
+        if ids:
+            yield from self.articles(ids=ids)
+
+    def _write_stories(
+        self, conn: sa.Connection, stories: list[Story], article_ids: Iterable[str] | None
+    ) -> None:
+        """The body of :meth:`replace_stories`, within the caller's transaction."""
+        members = [aid for story in stories for aid in story.article_ids]
+        now = datetime.now(UTC)
+        if article_ids is None:
+            conn.execute(schema.story_articles.delete())
+        else:
+            leaving = list(dict.fromkeys([*article_ids, *members]))
             conn.execute(
-                schema.story_articles.insert(),
-                [
-                    {
-                        "article_id": aid,
-                        "story_id": story.id,
-                        "position": position,
-                        "syndicated_of": story.syndicated.get(aid),
-                    }
-                    for story in stories
-                    for position, aid in enumerate(story.article_ids)
-                ],
+                schema.story_articles.delete().where(
+                    self._among(schema.story_articles.c.article_id, leaving)
+                )
             )
+            if stories:
+                conn.execute(
+                    schema.story_articles.delete().where(
+                        self._among(schema.story_articles.c.story_id, [s.id for s in stories])
+                    )
+                )
+        conn.execute(
+            schema.stories.delete().where(
+                ~sa.exists().where(schema.story_articles.c.story_id == schema.stories.c.id)
+            )
+        )
+        if not stories:
+            return
+        insert = self._insert(schema.stories)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[schema.stories.c.id],
+                set_={
+                    col: insert.excluded[col]
+                    for col in (
+                        "title",
+                        "first_published",
+                        "first_at",
+                        "last_published",
+                        "last_at",
+                        "updated_at",
+                    )
+                },
+            ),
+            [_story_row(story, now) for story in stories],
+        )
+        conn.execute(
+            schema.story_articles.insert(),
+            [
+                {
+                    "article_id": aid,
+                    "story_id": story.id,
+                    "position": position,
+                    "syndicated_of": story.syndicated.get(aid),
+                }
+                for story in stories
+                for position, aid in enumerate(story.article_ids)
+            ],
+        )
 
     def stories(self) -> list[Story]:
         """Every story, the most recently published first (undated last)."""
