@@ -262,6 +262,7 @@ def test_cluster_stream(tmp_path: Path) -> None:
     result = invoke("cluster", str(feed), "--jsonl")
     assert result.exit_code == 1
     placed = [json.loads(line) for line in result.stdout.splitlines()]
+    placed = [p for p in placed if "id" in p]  # merge lines say which stories became one
     assert [p["id"] for p in placed] == ["a1", "a2", "b1", "7"]
     story = {p["id"]: p["story"] for p in placed}
     assert story["a1"] == story["a2"] != story["b1"] == story["7"]
@@ -269,6 +270,7 @@ def test_cluster_stream(tmp_path: Path) -> None:
     assert f"{feed}:6: 'title' must be a non-empty string" in result.output
 
     again = invoke("cluster", str(feed), "--tsv")
+    assert "--jsonl/--tsv" not in again.output
     assert [line.split("\t") for line in again.stdout.splitlines()] == [
         [p["id"], p["story"]] for p in placed
     ]
@@ -318,3 +320,34 @@ def test_serve_prints_address_and_serves(monkeypatch: pytest.MonkeyPatch) -> Non
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/" in result.output
     assert served == {"db": "sqlite:///x.db", "port": 8123}
+
+
+def test_fetch_ingests_from_a_loopback_server(tmp_path: Path) -> None:
+    import http.server
+    import threading
+    from functools import partial
+
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(SEEDS[1], site / "story.txt")
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    try:
+        refused = invoke("fetch", f"{base}/story.txt", "--db", url)
+        assert refused.exit_code == 1 and "forbidden_address" in refused.output
+        fetched = invoke(
+            "fetch", f"{base}/story.txt", f"{base}/missing.txt", "--allow-private", "--db", url
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert fetched.exit_code == 1, fetched.output
+    assert "1 new articles stored" in fetched.output
+    assert "missing.txt" in fetched.output
+    stories = _stories(url)
+    assert [a["title"] for s in stories for a in s["articles"]] == [
+        "North Korea appears to have sent more troops to Russia to back its war against Ukraine, Seoul says"
+    ]

@@ -16,8 +16,16 @@ from typing import Any
 from newsweave.config import Settings
 from newsweave.errors import NotFoundError
 from newsweave.ingest import read_paths
-from newsweave.models import Article, Rejection, Story, iso
-from newsweave.pipeline import IngestReport, Processed, Progress, ingest, process_page, regroup
+from newsweave.models import Article, Page, Rejection, Story, iso
+from newsweave.pipeline import (
+    IngestReport,
+    Processed,
+    Progress,
+    ingest,
+    ingest_pages,
+    process_page,
+    regroup,
+)
 from newsweave.store import SearchHit, Store
 from newsweave.story import StoryReport, build_report
 
@@ -58,6 +66,12 @@ class Newsweave:
             max_bytes=self.settings.max_page_bytes,
             progress=progress,
         )
+
+    def ingest_pages(
+        self, items: Iterable[Page | Rejection], *, reference_time: datetime | None = None
+    ) -> IngestReport:
+        """Store pages that did not come from files (fetched, uploaded), then group."""
+        return ingest_pages(self.store, items, reference_time=reference_time)
 
     def recluster(self, *, since: datetime | None = None) -> list[Story]:
         """Rebuild stories from the stored articles (published since ``since``)."""

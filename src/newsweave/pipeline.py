@@ -95,17 +95,42 @@ def ingest(
             _reject(store, report, item)
     read_options = {} if max_bytes is None else {"max_bytes": max_bytes}
     for done, path in enumerate(files, 1):
-        for item in read_file(path, **read_options):
-            if isinstance(item, Rejection):
-                _reject(store, report, item)
-            elif store.has_page(item.id):
-                # A page kept aside before is still bad: say so again.
-                report.rejected.extend(store.rejections(page_id=item.id))
-                report.already_stored += 1
-            else:
-                _store_page(store, report, item, reference_time)
+        _consume(store, report, read_file(path, **read_options), reference_time)
         if progress:
             progress(path, done, len(files))
+    return _finish(store, report)
+
+
+def ingest_pages(
+    store: Store,
+    items: Iterable[Page | Rejection],
+    *,
+    reference_time: datetime | None = None,
+) -> IngestReport:
+    """Like :func:`ingest`, for pages that come from elsewhere (fetched, uploaded)."""
+    report = IngestReport()
+    _consume(store, report, items, reference_time)
+    return _finish(store, report)
+
+
+def _consume(
+    store: Store,
+    report: IngestReport,
+    items: Iterable[Page | Rejection],
+    reference_time: datetime | None,
+) -> None:
+    for item in items:
+        if isinstance(item, Rejection):
+            _reject(store, report, item)
+        elif store.has_page(item.id):
+            # A page kept aside before is still bad: say so again.
+            report.rejected.extend(store.rejections(page_id=item.id))
+            report.already_stored += 1
+        else:
+            _store_page(store, report, item, reference_time)
+
+
+def _finish(store: Store, report: IngestReport) -> IngestReport:
     # Not only this run's articles: those a crashed run stored but never grouped too.
     update_stories(store)
     report.stories = store.stats()["stories"]

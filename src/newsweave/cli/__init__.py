@@ -27,6 +27,7 @@ from rich.table import Table
 from newsweave.api import Newsweave, extract_paths
 from newsweave.errors import NewsweaveError
 from newsweave.models import Article, Rejection, iso
+from newsweave.pipeline import IngestReport
 from newsweave.story import report_to_dict, report_to_markdown
 
 app = typer.Typer(
@@ -113,6 +114,11 @@ def ingest_command(
             bar.update(task, completed=done, total=total, description=_short(path))
 
         report = nw.ingest(paths, reference_time=reference_time, progress=advance)
+    _print_report(report)
+
+
+def _print_report(report: IngestReport) -> None:
+    """The outcome of an ingest, with each rejection named; exit 1 if any."""
     _report_rejections(report.rejected)
     out.print(
         f"[bold]{len(report.added)}[/] new articles stored, "
@@ -351,6 +357,37 @@ def recluster_command(
     out.print(f"{len(stories)} stories.")
 
 
+@app.command("fetch")
+@_friendly
+def fetch_command(
+    urls: Annotated[list[str], typer.Argument(help="Page or feed URLs.")],
+    db: DbOption = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private", help="Also fetch private, loopback and link-local hosts."),
+    ] = False,
+    rate: Annotated[
+        float, typer.Option("--rate", min=0.01, help="Requests per second per host.")
+    ] = 1.0,
+    items: Annotated[
+        bool, typer.Option("--items", help="For a feed, fetch each item's page too.")
+    ] = False,
+) -> None:
+    """Fetch pages (politely: robots.txt, rate limit, size cap) and ingest them."""
+    from newsweave.fetch import fetch_pages
+
+    with _open(db) as nw:
+        pages = fetch_pages(
+            urls,
+            fetch_items=items,
+            allow_private=allow_private,
+            rate_per_host=rate,
+            max_bytes=nw.settings.max_page_bytes,
+        )
+        report = nw.ingest_pages(pages)
+    _print_report(report)
+
+
 @app.command("serve")
 @_friendly
 def serve_command(
@@ -382,6 +419,8 @@ def cluster_command(
 
     Each line: {"id", "title", "text"?, "published"?, "publisher" or "outlet"?}.
     Prints {"id": ..., "story": ...} per record, in input order, as each is placed.
+    When a record shows two stories to be one, a {"merge": old, "into": kept}
+    line follows it: ids printed earlier for the absorbed story now mean kept.
     """
     from newsweave.cluster import cluster_lines
 
@@ -393,6 +432,8 @@ def cluster_command(
                 err.print(f"[red]rejected[/] {escape(file)}:{placed.line}: {escape(placed.error)}")
             elif as_jsonl:
                 typer.echo(json.dumps({"id": placed.id, "story": placed.story}))
+                for absorbed, survivor in placed.merged:
+                    typer.echo(json.dumps({"merge": absorbed, "into": survivor}))
             else:
                 typer.echo(f"{placed.id}\t{placed.story}")
     raise typer.Exit(1 if bad else 0)

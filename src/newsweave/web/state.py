@@ -56,7 +56,7 @@ class WebState:
     token: str | None
     templates: Jinja2Templates
     reports: ReportCache = field(default_factory=ReportCache)
-    # One ingest at a time: each regroups the whole store.
+    # One ingest at a time: each continues the one saved grouper state.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
