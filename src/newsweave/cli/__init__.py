@@ -124,11 +124,15 @@ def _print_report(report: IngestReport) -> None:
         f"[bold]{len(report.added)}[/] new articles stored, "
         f"{report.already_stored} already stored, "
         f"[{'red' if report.rejected else 'green'}]{len(report.rejected)}[/] rejected; "
-        f"{report.stories} stories."
+        f"{_count(report.stories, 'story', 'stories')}."
     )
     if not report.added and not report.rejected:
         out.print("Nothing new.")
     raise typer.Exit(0 if report.ok else 1)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _progress() -> Progress:
@@ -139,6 +143,8 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        # A bar is for a person watching; in a pipe or a log it is only noise.
+        disable=not err.is_terminal,
     )
 
 
@@ -220,7 +226,7 @@ def stories_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _echo_json(records)
         return
-    table = Table(title=f"{len(records)} stories", expand=True, show_lines=True)
+    table = Table(title=_count(len(records), "story", "stories"), expand=True, show_lines=True)
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("story and outlets", ratio=1)
     table.add_column("articles", justify="right")
@@ -354,7 +360,7 @@ def recluster_command(
     """Rebuild the stories from the stored articles."""
     with _open(db) as nw:
         stories = nw.recluster(since=since)
-    out.print(f"{len(stories)} stories.")
+    out.print(f"{_count(len(stories), 'story', 'stories')}.")
 
 
 @app.command("fetch")
