@@ -260,7 +260,7 @@ def story_command(
     elif as_markdown:
         typer.echo(report_to_markdown(report))
     else:
-        out.print(Markdown(report_to_markdown(report)))
+        out.print(Markdown(report_to_markdown(report)), soft_wrap=False)
 
 
 @app.command("search")
