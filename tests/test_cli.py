@@ -351,3 +351,16 @@ def test_fetch_ingests_from_a_loopback_server(tmp_path: Path) -> None:
     assert [a["title"] for s in stories for a in s["articles"]] == [
         "North Korea appears to have sent more troops to Russia to back its war against Ukraine, Seoul says"
     ]
+
+
+def test_batch_then_resume(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    out, url = tmp_path / "out", f"sqlite:///{tmp_path / 'b.db'}"
+    args = ("batch", str(SAMPLES), "--out", str(out), "--partition-size", "4", "--db", url)
+    first = invoke(*args, "--workers", "1")
+    assert first.exit_code == 0, first.output
+    assert "12 articles, 12 newly stored" in first.output
+    again = invoke(*args, "--workers", "1")
+    assert again.exit_code == 0, again.output
+    assert "already done" in again.output and "0 newly stored" in again.output
+    assert any(len(s["articles"]) == 3 for s in _stories(url))

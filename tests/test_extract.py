@@ -278,3 +278,10 @@ def test_to_dict_is_json_ready() -> None:
     data = json.loads(json.dumps(article.to_dict()))
     assert data["published"] == "2024-03-12T14:30:00"
     assert data["body"].startswith("Die Bundesregierung")
+
+
+def test_impossible_time_keeps_the_date() -> None:
+    from newsweave.extract.dates import find_date
+
+    found = find_date("Posted February 27, 2025 12:05:63")
+    assert found is not None and found[0].date().isoformat() == "2025-02-27"

@@ -72,3 +72,22 @@ def test_extract_paths_without_store(tmp_path: Path) -> None:
     items = list(extract_paths([SAMPLES / "000_c5fdda3d84432073.txt", tmp_path / "empty.txt"]))
     assert items[0].article.title == "North Korea Deploys More Troops to Russia, Reports Say"
     assert isinstance(items[1], Rejection) and items[1].reason == "empty"
+
+
+def test_a_crash_on_one_page_is_kept_as_its_rejection(
+    nw: Newsweave, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = newsweave.pipeline.extract
+
+    def fails_on_tempo(page, **kwargs):
+        if page.source.endswith("000_c5fdda3d84432073.txt"):
+            raise ValueError("second must be in 0..59")
+        return real(page, **kwargs)
+
+    monkeypatch.setattr(newsweave.pipeline, "extract", fails_on_tempo)
+    monkeypatch.delenv("NEWSWEAVE_DEBUG", raising=False)
+    report = nw.ingest([SAMPLES])
+    (rejected,) = report.rejected
+    assert rejected.reason == "processing_error"
+    assert "ValueError: second must be in 0..59" in rejected.detail
+    assert len(report.added) == nw.stats()["articles"] >= 10

@@ -22,6 +22,8 @@ had come on time.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +38,8 @@ from newsweave.ingest import discover, read_file
 from newsweave.models import Article, Claim, Page, Rejection, Story, sort_time
 from newsweave.store import Store
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(slots=True)
 class Processed:
@@ -46,12 +50,24 @@ class Processed:
 
 
 def process_page(page: Page, *, reference_time: datetime | None = None) -> Processed | Rejection:
-    """Extract ``page``'s article and claims, or say why it holds none."""
+    """Extract ``page``'s article and claims, or say why it holds none.
+
+    A crash inside a stage (a bug, not bad input) is also returned as a
+    rejection, ``processing_error``, so the page and the reason are kept and the
+    rest of the run goes on; ``NEWSWEAVE_DEBUG=1`` lets it raise instead.
+    """
     try:
         article = extract(page, reference_time=reference_time)
+        claims = extract_claims(article)
     except PageError as exc:
         return Rejection(page.source, exc.reason, exc.detail, page_id=page.id, raw=page.raw)
-    return Processed(article, extract_claims(article))
+    except Exception as exc:  # a bug on one page must not sink the run
+        if os.environ.get("NEWSWEAVE_DEBUG"):
+            raise
+        logger.debug("processing %s failed", page.source, exc_info=True)
+        detail = f"internal error while processing: {type(exc).__name__}: {exc}"
+        return Rejection(page.source, "processing_error", detail, page_id=page.id, raw=page.raw)
+    return Processed(article, claims)
 
 
 @dataclass(slots=True)

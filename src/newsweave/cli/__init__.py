@@ -394,6 +394,73 @@ def fetch_command(
     _print_report(report)
 
 
+@app.command("batch")
+@_friendly
+def batch_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or globs.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Output folder (Parquet); rerun to resume.")
+    ],
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Local worker processes [default: one per CPU]."),
+    ] = None,
+    partition_size: Annotated[
+        int, typer.Option("--partition-size", min=1, help="Pages per partition.")
+    ] = 1000,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Also load into this store (sqlite:///... or postgresql+psycopg://...)."
+        ),
+    ] = None,
+    reference_time: ReferenceTime = None,
+) -> None:
+    """Process many pages on Dask into Parquet, group stories, and optionally store them.
+
+    Resumable: run the same command again after a crash and finished
+    partitions are skipped. Exit status 1 if any input was rejected.
+    """
+    try:  # the batch extra (Dask, PyArrow) is optional
+        from newsweave.batch import run_batch
+    except ImportError as exc:
+        raise NewsweaveError(
+            f"batch runs need the batch extra: pip install 'newsweave[batch]' ({exc.name} missing)"
+        ) from None
+
+    if scheduler is not None and workers is not None:
+        raise typer.BadParameter("give --scheduler or --workers, not both")
+    with _progress() as bar:
+        task = bar.add_task("partitions", total=None)
+
+        def advance(result: object, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = run_batch(
+            inputs,
+            out_dir,
+            scheduler=scheduler,
+            workers=workers,
+            partition_size=partition_size,
+            db=db,
+            progress=advance,
+            reference_time=reference_time,
+        )
+    stored = "" if report.stored is None else f", {report.stored} newly stored"
+    out.print(
+        f"{report.partitions} partitions ({report.skipped} already done), "
+        f"[bold]{report.pages}[/] pages: {report.articles} articles{stored}, "
+        f"[{'red' if report.rejected else 'green'}]{report.rejected}[/] rejected; "
+        f"{_count(report.stories, 'story', 'stories')} in {report.seconds:.1f} s -> "
+        f"{escape(str(report.out_dir))}"
+    )
+    raise typer.Exit(1 if report.rejected else 0)
+
+
 @app.command("serve")
 @_friendly
 def serve_command(

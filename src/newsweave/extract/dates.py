@@ -122,9 +122,11 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, Precision] | None:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    if hour > 23 or minute > 59:
+    second = int(parts.get("ss") or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        # An impossible time of day: the date alone is still the page's.
         return value, "day"
-    value = value.replace(hour=hour, minute=minute, second=int(parts.get("ss") or 0))
+    value = value.replace(hour=hour, minute=minute, second=second)
     tz = _zone(parts.get("tz"), parts.get("off"))
     return (value.replace(tzinfo=tz) if tz else value), "time"
 
