@@ -285,3 +285,27 @@ def test_impossible_time_keeps_the_date() -> None:
 
     found = find_date("Posted February 27, 2025 12:05:63")
     assert found is not None and found[0].date().isoformat() == "2025-02-27"
+
+
+def test_dated_byline_is_not_an_outlet() -> None:
+    from newsweave.extract.fields import outlet_before_date
+
+    assert outlet_before_date("By Mike Wall 2019-11-18T20:51:19Z Science & Astronomy") is None
+    assert outlet_before_date("Reuters Nov 18, 2019") == "Reuters"
+
+
+def test_fallback_title_skips_bylines_credits_captions_and_update_lines() -> None:
+    from newsweave.extract.features import Line
+    from newsweave.extract.text import _fallback_title
+
+    texts = [
+        "Entertainment",
+        "Town council approves the new riverside park after a long fight",
+        "Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM",
+        "Jane Doe | Getty Images",
+        "The riverside as it looked last spring, before the council's vote on the park.",
+        "By John Smith | City Desk",
+        "The town council voted on Tuesday to approve the park.",
+    ]
+    lines = [Line(t, i, True, True) for i, t in enumerate(texts)]
+    assert _fallback_title(lines, first_body=6) == 1

@@ -25,7 +25,7 @@ _DATELINE_RE = re.compile(
     r"(?:\((?P<code>[^()]{1,30})\)\s*)?(?P<dash>[—–]|--?)\s+(?=\S)"
 )
 #: Words that introduce a date rather than name a publisher ("Updated 27-02-2025").
-_DATE_LABELS = frozenset(
+DATE_LABELS = frozenset(
     "published updated posted date on last modified diterbitkan diperbarui veröffentlicht "
     "aktualisiert publié mis à jour publicado actualizado pubblicato aggiornato gepubliceerd "
     "bijgewerkt".split()
@@ -137,10 +137,14 @@ def _is_outlet_token(text: str) -> bool:
     )
 
 
+_BY_RE = re.compile(r"^(?:by|von|par|por|oleh|di|door)\s", re.IGNORECASE)
+
+
 def outlet_before_date(text: str) -> str | None:
     """The outlet in a credit line like "The Hill27-02-2025" or "Reuters | Feb. 26, 2025"."""
     found = find_date(text)
-    if found is None or len(text.split()) > 10:
+    # "By Mike Wall 2019-11-18": a dated byline names a writer, not an outlet.
+    if found is None or len(text.split()) > 10 or _BY_RE.match(text):
         return None
     match = re.match(
         r"^(?P<name>[A-Z][\w&.'’ -]{1,40}?)\s*[|·,–—-]?\s*(?=\d|[A-Z][a-z]{2,}\.?\s+\d)", text
@@ -149,6 +153,6 @@ def outlet_before_date(text: str) -> str | None:
         return None
     name = match.group("name").strip(" .-–—|,")
     words = name.lower().split()
-    if not words or any(w.strip(".,") in _DATE_LABELS | MONTHS.keys() | WEEKDAYS for w in words):
+    if not words or any(w.strip(".,") in DATE_LABELS | MONTHS.keys() | WEEKDAYS for w in words):
         return None
     return readable(name)

@@ -23,10 +23,17 @@ from newsweave.extract.features import (
     normalise,
     split_lines,
 )
-from newsweave.extract.fields import Byline, outlet_before_date, parse_byline, split_dateline
+from newsweave.extract.fields import (
+    DATE_LABELS,
+    Byline,
+    outlet_before_date,
+    parse_byline,
+    split_dateline,
+)
 from newsweave.extract.outlets import from_url
 from newsweave.extract.patterns import (
     CAPTION_RE,
+    CREDIT_RE,
 )
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.models import Article, DroppedLine, Page
@@ -122,12 +129,26 @@ def extract_text(
 
 
 def _fallback_title(lines: list[Line], first_body: int) -> int | None:
-    """Without a headline the segmenter trusts, the last short line above the body."""
+    """Without a headline the segmenter trusts, the last short line above the body.
+
+    Bylines, photo credits and the caption under a credit sit between a
+    headline and its body on many sites; none of them is the headline.
+    """
     for i in range(first_body - 1, max(-1, first_body - HEADER_REACH), -1):
-        words = len(lines[i].text.split())
-        if 3 <= words <= 30 and not is_date_line(lines[i].text, words):
-            return i
+        text = lines[i].text
+        words = len(text.split())
+        if not 3 <= words <= 30 or is_date_line(text, words) or parse_byline(text):
+            continue
+        if text.split()[0].strip(":").lower() in DATE_LABELS:  # "Updated Nov 19 ..."
+            continue
+        if _is_photo_credit(text) or (i > 0 and _is_photo_credit(lines[i - 1].text)):
+            continue
+        return i
     return None
+
+
+def _is_photo_credit(text: str) -> bool:
+    return bool(CAPTION_RE.search(text) or CREDIT_RE.match(text))
 
 
 def _find_byline(
