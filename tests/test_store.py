@@ -725,3 +725,41 @@ def test_ingest_in_two_parts_equals_ingest_at_once(tmp_path: Path) -> None:
             assert second.store.grouper_state() != state
             second.recluster()
             assert second.stories() == expected
+
+
+def test_record_many_is_record_in_bulk(store: Store) -> None:
+    known = make_page("<p>already here</p>", source="feeds/known.html")
+    assert store.record(known, make_article(known))
+    good = make_page("<p>good</p>", source="feeds/good.html")
+    article = make_article(good, body=["Two ships sank."])
+    claim = Claim(article.id, "Two ships sank.", 0, 15, quantity=Quantity(2, 2, text="Two"))
+    bad = make_page("<p>menu</p>", source="feeds/bad.html")
+    refused = Rejection(bad.source, "no_article", "no article in it")
+    items = [
+        (known, make_article(known), None, []),
+        (good, article, None, [claim]),
+        (good, article, None, [claim]),  # the same page twice: stored once
+        (bad, None, refused, []),
+    ]
+    assert store.record_many(items) == 2
+    assert store.record_many(items) == 0
+    assert store.stats() | {"stories": 0} == {
+        "pages": 3,
+        "articles": 2,
+        "stories": 0,
+        "rejected": 1,
+        "claims": 1,
+    }
+    assert store.claims([article.id])[0].quantity == claim.quantity
+    assert store.rejections(page_id=bad.id)[0].reason == "no_article"
+    with pytest.raises(ValueError):
+        other = make_page("<p>other</p>")
+        store.record_many([(other, make_article(other), refused, [])])
+
+
+def test_add_rejections_keeps_each_once(store: Store) -> None:
+    gone = [Rejection("a.txt", "empty", "no content"), Rejection("b.png", "binary", "an image")]
+    assert store.add_rejections(gone) == 2
+    assert store.add_rejections(gone) == 0
+    assert store.add_rejections([]) == 0
+    assert store.stats()["rejected"] == 2

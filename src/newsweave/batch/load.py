@@ -1,29 +1,18 @@
 """Bulk loading a finished batch into a store, idempotently.
 
-One transaction per partition: the partition's pages not yet stored go in
-with their articles, claims and rejections, all or nothing, so a crash
-mid-load leaves whole partitions and a rerun stores nothing twice (a page
-already stored is skipped with everything that hangs off it, as
-:meth:`Store.record <newsweave.store.Store.record>` does). On PostgreSQL the
-rows go in through ``COPY`` (psycopg 3's ``cursor.copy``) on the
-transaction's own connection; elsewhere through one ``executemany`` per
-table. Rows are built by the store's own row functions, so the stored form
-is exactly what :meth:`Store.record` writes.
-
-The :class:`~newsweave.store.Store` has no bulk method yet, so this module
-uses its write transaction and row helpers; see ``docs/scale-out.md``.
+One transaction per partition (:meth:`Store.record_many
+<newsweave.store.Store.record_many>`): the partition's pages not yet stored go
+in with their articles, claims and rejections, all or nothing, so a crash
+mid-load leaves whole partitions and a rerun stores nothing twice. On
+PostgreSQL the store writes them through ``COPY``.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 from newsweave.batch import records
 from newsweave.batch.partition import read_table
@@ -32,13 +21,7 @@ from newsweave.cluster import StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION
 from newsweave.models import Rejection
 from newsweave.pipeline import update_stories
-from newsweave.store import Store, schema
-from newsweave.store.store import (
-    _article_row,
-    _claim_row,
-    _page_row,
-    _rejection_row,
-)
+from newsweave.store import Store
 
 
 def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
@@ -46,46 +29,40 @@ def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
     pages = [records.page_from_row(r) for r in read_table(out_dir, "pages", partition).to_pylist()]
     rejections = read_table(out_dir, "rejections", partition).to_pylist()
     read = {p.id for p in pages}
-    now = datetime.now(UTC)
-    with store._write() as conn:
-        query = sa.select(schema.pages.c.id).where(store._among(schema.pages.c.id, list(read)))
-        stored = set(conn.execute(query).scalars()) if read else set()
-        new: dict[str, Any] = {}
-        for page in pages:
-            if page.id not in stored and page.id not in new:
-                new[page.id] = _page_row(page, now)
-        # The same page twice in one partition: only its first copy's rows go in,
-        # as a second ingest of the same bytes adds nothing.
-        every = read_table(out_dir, "articles", partition).to_pylist()
-        articles = _first(every, lambda r: r["id"] if r["page_id"] in new else None)
-        claims = _first_copy(
-            read_table(out_dir, "claims", partition).to_pylist(),
-            {r["id"] for r in articles},
-            Counter(r["id"] for r in every),
+    # The same page twice in one partition gives its rows twice: the first copy's
+    # go in, as a second ingest of the same bytes adds nothing.
+    every = read_table(out_dir, "articles", partition).to_pylist()
+    articles = {r["page_id"]: r for r in _first(every, lambda r: r["id"])}
+    claims: dict[str, list[Any]] = {}
+    for row in _first_copy(
+        read_table(out_dir, "claims", partition).to_pylist(),
+        {r["id"] for r in articles.values()},
+        Counter(r["id"] for r in every),
+    ):
+        claims.setdefault(row["article_id"], []).append(records.claim_from_row(row))
+    refused = {
+        r["page_id"]: r
+        for r in _first(rejections, lambda r: r["page_id"] if r["page_id"] in read else None)
+    }
+    items = []
+    for page in pages:
+        article = articles.get(page.id)
+        rejection = refused.get(page.id)
+        items.append(
+            (
+                page,
+                None if article is None else records.article_from_row(article),
+                None if rejection is None else records.rejection_from_row(rejection),
+                [] if article is None else claims.get(article["id"], []),
+            )
         )
-        kept = _first(rejections, lambda r: r["page_id"] if r["page_id"] in new else None)
-        _bulk_insert(conn, store, schema.pages, list(new.values()))
-        _bulk_insert(
-            conn,
-            store,
-            schema.articles,
-            [_article_row(records.article_from_row(r), now) for r in articles],
-        )
-        _bulk_insert(
-            conn, store, schema.claims, [_claim_row(records.claim_from_row(r)) for r in claims]
-        )
-        _bulk_insert(
-            conn,
-            store,
-            schema.rejected,
-            [_rejection_row(records.rejection_from_row(r), now) for r in kept],
-        )
+    new = store.record_many(items)
     # What the readers refused never became a page (its page_id, if any, is only
     # the hash of its bytes); a rerun may see it again, and the store keeps each once.
     add_rejections(
         store, [records.rejection_from_row(r) for r in rejections if r["page_id"] not in read]
     )
-    return len(new)
+    return new
 
 
 def _first(rows: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], object]) -> list:
@@ -122,11 +99,7 @@ def _first_copy(
 
 def add_rejections(store: Store, rejections: Iterable[Rejection]) -> None:
     """Keep rejections that have no page, each once, in one transaction."""
-    now = datetime.now(UTC)
-    rows = [_rejection_row(r, now) for r in rejections]
-    if rows:
-        with store._write() as conn:
-            conn.execute(store._insert(schema.rejected).on_conflict_do_nothing(), rows)
+    store.add_rejections(rejections)
 
 
 def store_stories(store: Store, grouper: StoryGrouper, articles: int) -> None:
@@ -143,31 +116,3 @@ def store_stories(store: Store, grouper: StoryGrouper, articles: int) -> None:
         store.save_grouping(grouper.stories(), grouper.state(), STATE_VERSION, article_ids=None)
     else:
         update_stories(store)
-
-
-def _bulk_insert(
-    conn: sa.Connection, store: Store, table: sa.Table, rows: Sequence[dict[str, Any]]
-) -> None:
-    if not rows:
-        return
-    if store.dialect == "postgresql":
-        _copy(conn, table, rows)
-    else:
-        conn.execute(table.insert(), list(rows))
-
-
-def _copy(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
-    """``COPY table (columns) FROM STDIN`` on the transaction's psycopg 3 connection."""
-    columns = list(rows[0])
-    # COPY's text format takes JSON as text; psycopg has no dumper for a bare dict.
-    json_columns = {c for c in columns if isinstance(table.c[c].type, sa.JSON)}
-    names = ", ".join(f'"{c}"' for c in columns)
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
-                    for c in columns
-                ]
-            )

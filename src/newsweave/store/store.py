@@ -140,14 +140,7 @@ class Store:
         ingesting the same input again (or resuming after a crash) is harmless.
         A rejection without a ``page_id`` is filed under this page.
         """
-        if article is not None and rejection is not None:
-            raise ValueError("a page has an article or a rejection, not both")
-        if article is not None and article.page_id != page.id:
-            raise ValueError(f"article {article.id} is of page {article.page_id}, not {page.id}")
-        if claims and article is None:
-            raise ValueError("claims need the article they come from")
-        if claims:
-            _check_claims(article.id, claims)
+        _check_record(page, article, rejection, claims or [])
         now = datetime.now(UTC)
         with self._write() as conn:
             if not _inserted(conn, self._insert(schema.pages).values(_page_row(page, now))):
@@ -161,6 +154,68 @@ class Store:
                 row["page_id"] = rejection.page_id or page.id
                 _inserted(conn, self._insert(schema.rejected).values(row))
         return True
+
+    def record_many(
+        self, items: Iterable[tuple[Page, Article | None, Rejection | None, list[Claim]]]
+    ) -> int:
+        """Store many pages, each with its article and claims or its rejection, at once.
+
+        One transaction, what :meth:`record` does page by page: pages already
+        stored, and later copies of a page given twice, are skipped with all
+        that came with them. On PostgreSQL the rows go in through ``COPY``.
+        Returns how many pages were new.
+        """
+        items = list(items)
+        now = datetime.now(UTC)
+        rows: dict[sa.Table, list[dict[str, Any]]] = {
+            schema.pages: [],
+            schema.articles: [],
+            schema.claims: [],
+            schema.rejected: [],
+        }
+        with self._write() as conn:
+            ids = list({page.id for page, *_ in items})
+            query = sa.select(schema.pages.c.id).where(self._among(schema.pages.c.id, ids))
+            seen = set(conn.execute(query).scalars()) if ids else set()
+            for page, article, rejection, claims in items:
+                if page.id in seen:
+                    continue
+                seen.add(page.id)
+                _check_record(page, article, rejection, claims)
+                rows[schema.pages].append(_page_row(page, now))
+                if article is not None:
+                    rows[schema.articles].append(_article_row(article, now))
+                    rows[schema.claims].extend(_claim_row(claim) for claim in claims)
+                if rejection is not None:
+                    row = _rejection_row(rejection, now)
+                    row["page_id"] = rejection.page_id or page.id
+                    rows[schema.rejected].append(row)
+            for table, table_rows in rows.items():
+                self._bulk_insert(conn, table, table_rows)
+        return len(rows[schema.pages])
+
+    def add_rejections(self, rejections: Iterable[Rejection]) -> int:
+        """Keep many inputs that never became pages, each once; how many were new."""
+        now = datetime.now(UTC)
+        rows = [_rejection_row(r, now) for r in rejections]
+        if not rows:
+            return 0
+        # Counted, not read off rowcount: drivers differ on executemany's.
+        count = sa.select(sa.func.count()).select_from(schema.rejected)
+        with self._write() as conn:
+            before = conn.execute(count).scalar_one()
+            conn.execute(self._insert(schema.rejected).on_conflict_do_nothing(), rows)
+            return conn.execute(count).scalar_one() - before
+
+    def _bulk_insert(
+        self, conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]
+    ) -> None:
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            _copy(conn, table, rows)
+        else:
+            conn.execute(table.insert(), list(rows))
 
     def add_rejection(self, rejection: Rejection) -> bool:
         """Keep an input that never became a page; ``False`` if already kept.
@@ -687,3 +742,33 @@ def _check_claims(article_id: str, claims: list[Claim]) -> None:
     for claim in claims:
         if claim.article_id != article_id:
             raise ValueError(f"claim of {claim.article_id} given for {article_id}")
+
+
+def _check_record(
+    page: Page, article: Article | None, rejection: Rejection | None, claims: list[Claim]
+) -> None:
+    if article is not None and rejection is not None:
+        raise ValueError("a page has an article or a rejection, not both")
+    if article is not None and article.page_id != page.id:
+        raise ValueError(f"article {article.id} is of page {article.page_id}, not {page.id}")
+    if claims and article is None:
+        raise ValueError("claims need the article they come from")
+    if claims and article is not None:
+        _check_claims(article.id, claims)
+
+
+def _copy(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``COPY table (columns) FROM STDIN`` on the transaction's psycopg 3 connection."""
+    columns = list(rows[0])
+    # COPY's text format takes JSON as text; psycopg has no dumper for a bare dict.
+    json_columns = {c for c in columns if isinstance(table.c[c].type, sa.JSON)}
+    names = ", ".join(f'"{c}"' for c in columns)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
+                    for c in columns
+                ]
+            )
