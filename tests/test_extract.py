@@ -309,3 +309,81 @@ def test_fallback_title_skips_bylines_credits_captions_and_update_lines() -> Non
     ]
     lines = [Line(t, i, True, True) for i, t in enumerate(texts)]
     assert _fallback_title(lines, first_body=6) == 1
+
+
+EXAMPLE_PAGES = Path(__file__).resolve().parents[1] / "examples" / "pages"
+
+
+def _example(name: str) -> Article:
+    path = EXAMPLE_PAGES / name
+    return extract(make_page(path.read_text(encoding="utf-8"), source=str(path)))
+
+
+def test_yearless_date_takes_its_year_from_a_full_date_on_the_page() -> None:
+    # "Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM"; the embedded posts say November 18, 2019.
+    article = _example("nj-com-meth-campaign.txt")
+    assert article.published is not None
+    assert article.published.isoformat() == "2019-11-18T20:19:00"
+
+
+def test_yearless_date_needs_a_year_from_somewhere() -> None:
+    from newsweave.extract.dates import find_yearless, year_for
+
+    found = find_yearless("Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM")
+    assert found is not None and (found.month, found.day) == (11, 18)
+    assert year_for(found, [], None) is None  # left out, not guessed
+    assert year_for(found, [datetime(2019, 11, 18, 1)], None) == 2019
+    assert year_for(found, [], datetime(2020, 1, 5)) == 2019  # the latest Nov 18 before it
+    assert year_for(found, [], datetime(2020, 12, 1)) == 2020
+    assert find_yearless("Nov 18, 2019") is None  # a full date is find_date's
+
+
+def test_yearless_date_line_is_a_date_not_a_sentence() -> None:
+    from newsweave.extract.text import _yearless_date_line
+
+    assert _yearless_date_line("Sunday, 18 March") is not None
+    assert _yearless_date_line("Posted Nov 18") is not None
+    assert _yearless_date_line("Nov 18, 8:19 PM") is not None
+    assert _yearless_date_line("March 3 people died") is None
+    assert _yearless_date_line("Trump on May 5") is None
+
+
+def test_breadcrumb_is_not_the_headline() -> None:
+    # "1. Home / 2. News / 3. Science & Astronomy" sits above the headline and shares words
+    # ("science", "astro-") with the article.
+    article = _example("space-com-europa-water.txt")
+    assert article.title == "The Weird Plumes of Jupiter's Moon Europa Are Spewing Water Vapor"
+    assert article.byline == "Mike Wall"
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "organisation"),
+    [
+        ("By Mike Wall 2019-11-18T20:51:19Z Science & Astronomy", "Mike Wall", None),
+        ("By Jane Doe | November 18, 2019 at 5:00 pm", "Jane Doe", None),
+        ("By HYUNG-JIN KIM – Associated Press", "Hyung-Jin Kim", "Associated Press"),
+    ],
+)
+def test_byline_stops_at_a_printed_date(text: str, names: str, organisation: str | None) -> None:
+    from newsweave.extract.fields import parse_byline
+
+    byline = parse_byline(text)
+    assert byline is not None
+    assert (byline.names, byline.organisation) == (names, organisation)
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("USA TODAY", "USA Today"),
+        ("THE HILL", "The Hill"),
+        ("NEW YORK POST", "New York Post"),
+        ("ABC NEWS", "ABC News"),
+        ("BBC", "BBC"),
+        ("TEMPO.CO", "Tempo"),
+    ],
+)
+def test_outlet_names_in_capitals_keep_their_acronyms(printed: str, name: str) -> None:
+    from newsweave.extract.outlets import readable
+
+    assert readable(printed) == name

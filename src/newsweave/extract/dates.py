@@ -10,6 +10,7 @@ resolved against a given reference time and otherwise left out, never guessed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from typing import Literal
@@ -96,8 +97,86 @@ def find_date(text: str) -> tuple[datetime, Precision] | None:
     return None if best is None else (best[1], best[2])
 
 
+#: A month and day with no year ("Posted Nov 18, 8:19 PM", "18. März"): the year must
+#: come from elsewhere, so these are matched only where no full date was found.
+_YEARLESS_RES = [
+    re.compile(
+        rf"\b(?P<mname>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]*\s*\d{{4}})\b"
+        + _TIME,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(?P<mname>{_MONTH_ALT})\b"
+        rf"(?!\.?,?\s*(?:de\s+)?\d{{4}})\.?" + _TIME,
+        re.IGNORECASE,
+    ),
+]
+#: Labels that name the first publication, preferred over "Updated".
+_PUBLISHED_LABEL_RE = re.compile(
+    r"\b(?:posted|published|diterbitkan|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Yearless:
+    """A date found without its year: the month, the day and what else the match held."""
+
+    month: int
+    day: int
+    parts: dict[str, str | None]
+    #: Where the match lies in the text it was found in.
+    span: tuple[int, int]
+
+    def in_year(self, year: int) -> tuple[datetime, Precision] | None:
+        """The date placed in ``year`` (``None`` for 29 February of a common year)."""
+        return _from_parts({**self.parts, "y": str(year)})
+
+
+def find_yearless(text: str) -> Yearless | None:
+    """A month-and-day date in ``text`` ("Posted Nov 18, 8:19 PM"), or ``None``.
+
+    When a line gives several ("Updated Nov 19; Posted Nov 18"), the one after a
+    first-publication label wins.
+    """
+    found: list[tuple[int, Yearless]] = []
+    for pattern in _YEARLESS_RES:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            month, day = MONTHS[parts["mname"].lower()], int(parts["d"])
+            if 1 <= day <= 31:
+                found.append((match.start(), Yearless(month, day, parts, match.span())))
+    if not found:
+        return None
+    label = _PUBLISHED_LABEL_RE.search(text)
+    if label is not None:
+        found = [f for f in found if f[0] >= label.end()] or found
+    return min(found, key=lambda f: f[0])[1]
+
+
+def year_for(
+    date: Yearless, page_dates: list[datetime], reference_time: datetime | None
+) -> int | None:
+    """The year of a yearless date, or ``None`` rather than a guess.
+
+    A full date elsewhere on the page with the same month and day (an embedded
+    post, a caption) settles it; else the reference time, taking the latest
+    such day not after it.
+    """
+    years = {d.year for d in page_dates if (d.month, d.day) == (date.month, date.day)}
+    if len(years) == 1:
+        return years.pop()
+    if reference_time is not None:
+        late = (date.month, date.day) > (reference_time.month, reference_time.day)
+        return reference_time.year - late
+    return None
+
+
 def _from_match(match: re.Match[str]) -> tuple[datetime, Precision] | None:
-    parts = match.groupdict()
+    return _from_parts(match.groupdict())
+
+
+def _from_parts(parts: dict[str, str | None]) -> tuple[datetime, Precision] | None:
     year = int(parts["y"])
     if parts.get("mname"):
         month = MONTHS[parts["mname"].lower()]

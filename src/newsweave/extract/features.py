@@ -50,6 +50,7 @@ _RELATIVE_MAX_CHARS = 48
 #: The longest of RELATIVE_WORD_RE's words ("aujourd'hui").
 _RELATIVE_WORD_MAX_CHARS = 12
 _DIGIT_RE = re.compile(r"\d")
+_NUMBERED_RE = re.compile(r"\d{1,2}[.)] ")
 #: Character classes, as bits in a lookup table indexed by code point.
 _ALPHA, _UPPER, _DIGIT, _PUNCT, _SPACE = 1, 2, 4, 8, 16
 #: Code points from here on (CJK, Hangul, emoji...) are all read as letters.
@@ -220,7 +221,7 @@ def _find_title(facts: _Facts) -> int | None:
     scored: list[tuple[int, float]] = []
     p = 0
     for i in range(min(n, max(20, int(n * 0.7)))):
-        if not headline[i] or len(contents[i]) < 2:
+        if not headline[i] or len(contents[i]) < 2 or _in_numbered_list(keys, i):
             continue
         while p < len(prose_at) and prose_at[p] <= i:
             p += 1
@@ -251,6 +252,13 @@ def _find_title(facts: _Facts) -> int | None:
     # Teasers below the article can outscore the headline (each sits on its own
     # summary); the headline is the first line that scores near the best.
     return next(i for i, score in scored if score >= best - TITLE_MARGIN)
+
+
+def _in_numbered_list(keys: list[str], i: int) -> bool:
+    """A numbered item next to another: a breadcrumb ("1. Home", "2. News") or a list."""
+    return _NUMBERED_RE.match(keys[i]) is not None and any(
+        0 <= j < len(keys) and _NUMBERED_RE.match(keys[j]) is not None for j in (i - 1, i + 1)
+    )
 
 
 @cache

@@ -15,6 +15,7 @@ from newsweave.extract.patterns import BYLINE_RE
 
 #: Separators between a byline's names and the credit that follows them.
 _CREDIT_SPLIT_RE = re.compile(r"\s+[–—|-]\s+|\s*[|/]\s*|,\s+(?=[A-Z][\w.&' -]*$)")
+_WORD_START_RE = re.compile(r"(?<!\S)\S")
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bdan\b|\bet\b|\by\b|\be\b)\s*")
 _NAME_PARTICLES = frozenset(
     "de da di del della dos du van von der den le la al el bin binti ibn".split()
@@ -63,6 +64,7 @@ def parse_byline(text: str, *, require_prefix: bool = True) -> Byline | None:
         return None
     else:
         rest = text.strip()
+    rest = _before_date(rest)
     parts = [p.strip() for p in _CREDIT_SPLIT_RE.split(rest) if p.strip()]
     if not parts or len(parts[0].split()) > 12:
         return None
@@ -76,6 +78,18 @@ def parse_byline(text: str, *, require_prefix: bool = True) -> Byline | None:
     if not all(_looks_like_name(n) for n in names):
         return None
     return Byline(", ".join(names) if names else None, organisation)
+
+
+def _before_date(text: str) -> str:
+    """``text`` up to a date printed after the names ("Mike Wall 2019-11-18T20:51Z Science").
+
+    The date starts at the last word from which the rest still holds a whole date.
+    """
+    if find_date(text) is None:
+        return text
+    starts = [m.start() for m in _WORD_START_RE.finditer(text)]
+    start = max(p for p in starts if find_date(text[p:]) is not None)
+    return text[:start].rstrip(" ,|·-–—") if start else text
 
 
 def _looks_like_name(text: str) -> bool:

@@ -61,6 +61,12 @@ def agency(name: str) -> str | None:
     return AGENCIES.get(re.sub(r"\s+", " ", name.strip(" .()[]–—-")).lower())
 
 
+#: Short words that are words, not acronyms, in a name printed in capitals.
+_SMALL_WORDS = frozenset(
+    "the of and a an in on for new sun day now one de la le el der die das di".split()
+)
+
+
 def readable(name: str) -> str:
     """A publisher name for people: "TEMPO.CO" → "Tempo", "thehill.com" → "thehill".
 
@@ -78,7 +84,10 @@ def readable(name: str) -> str:
         if known:
             return known
     if name.isupper() and len(name.replace(" ", "")) > 4:
-        return name.title()
+        # Word by word: "USA TODAY" → "USA Today", "THE HILL" → "The Hill".
+        return " ".join(
+            w if len(w) <= 3 and w.lower() not in _SMALL_WORDS else w.title() for w in name.split()
+        )
     return name
 
 

@@ -14,7 +14,16 @@ import numpy as np
 
 from newsweave.errors import PageError
 from newsweave.extract.assemble import Evidence, build_article
-from newsweave.extract.dates import find_date, find_relative, parse_loose, resolve_relative
+from newsweave.extract.dates import (
+    WEEKDAYS,
+    Yearless,
+    find_date,
+    find_relative,
+    find_yearless,
+    parse_loose,
+    resolve_relative,
+    year_for,
+)
 from newsweave.extract.features import (
     Line,
     PageFeatures,
@@ -227,6 +236,14 @@ def _find_published(
         found = parse_loose(lines[i].text, ("en",))
         if found is not None and not labels[i]:
             return found[0], found[1], i
+    for i in range(start, min(first + 1, len(lines))):
+        yearless = None if labels[i] else _yearless_date_line(lines[i].text)
+        if yearless is not None:
+            page_dates = [d[0] for d in map(find_date, (x.text for x in lines)) if d is not None]
+            year = year_for(yearless, page_dates, reference_time)
+            found = None if year is None else yearless.in_year(year)
+            if found is not None:
+                return found[0], found[1], i
     if reference_time is not None:
         for i in range(start, min(first + 3, len(lines))):
             if is_relative_time_line(lines[i].text):
@@ -235,6 +252,29 @@ def _find_published(
                     value, precision = resolve_relative(ago, reference_time)
                     return value, precision, i
     return None, None, None
+
+
+def _yearless_date_line(text: str) -> Yearless | None:
+    """A month and day that is the line's point: labelled, timed, or nearly alone.
+
+    "Posted Nov 18, 8:19 PM" is a date line; "March 3 people died" is not.
+    """
+    words = text.split()
+    if len(words) > 12:
+        return None
+    found = find_yearless(text)
+    if found is None:
+        return None
+    labelled = words[0].strip(":;,.").lower() in DATE_LABELS
+    start, end = found.span
+    rest = [
+        w
+        for w in (text[:start] + " " + text[end:]).split()
+        if w.strip(",.|").lower() not in WEEKDAYS
+    ]
+    if labelled or found.parts.get("hh") is not None or not rest:
+        return found
+    return None
 
 
 def _find_credit(
