@@ -186,6 +186,9 @@ def test_story_json_markdown_and_human(sample_db: str) -> None:
     assert {"entities", "claim_groups", "timeline", "summary"} <= set(report)
     as_md = invoke("story", story_id, "--markdown", "--db", sample_db)
     assert as_md.exit_code == 0 and as_md.output.lstrip().startswith("#")
+    # The seeds give dates without a time: the brief shows the day, not "T00:00:00".
+    assert "3 articles from" in as_md.output and "27 Feb 2025" in as_md.output
+    assert "T00:00" not in as_md.output.split("## ")[0]
     human = invoke("story", story_id, "--db", sample_db)
     assert human.exit_code == 0 and "North Korea" in human.output
 

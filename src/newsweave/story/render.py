@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from newsweave.claims import parse_quantity
@@ -72,11 +73,27 @@ def _figure(claim: Claim) -> str:
     return line
 
 
+def _when(value: str) -> str:
+    """An ISO time for people: "18 Nov 2019, 20:19 (UTC-05:00)", or the day alone at midnight."""
+    moment = datetime.fromisoformat(value)
+    text = f"{moment.day} {moment:%b %Y}"
+    if (moment.hour, moment.minute, moment.second) != (0, 0, 0):
+        text += f", {moment:%H:%M}"
+    offset = moment.utcoffset()
+    if offset is not None:
+        minutes = int(offset.total_seconds()) // 60
+        sign = "+" if minutes >= 0 else "-"
+        text += (
+            f" (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})" if minutes else " (UTC)"
+        )
+    return text
+
+
 def report_to_markdown(report: StoryReport) -> str:
     """A readable brief: summary, figures and how they compare, timeline, sources."""
     out = [f"# {report.title}", ""]
     span = " to ".join(
-        dict.fromkeys(d for d in (report.first_published, report.last_published) if d)
+        dict.fromkeys(_when(d) for d in (report.first_published, report.last_published) if d)
     )
     outlets = list(dict.fromkeys(a.outlet or a.source for a in report.articles))
     out += [
