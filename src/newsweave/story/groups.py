@@ -15,6 +15,7 @@ nothing; it is listed after the figures.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from newsweave.claims import MeasureKey, measure_key
@@ -28,6 +29,12 @@ from newsweave.story.model import ClaimGroup, Relation
 TIME_SLACK = 45
 #: How far a hedged figure ("about", "around") may be from its stated value.
 APPROX_MARGIN = 0.1
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_STOP = frozenset(
+    "that this with from have has had were was will would said says according their there "
+    "which about also been into more than after before other some they them what when where "
+    "while year years".split()
+)
 
 
 def _compatible(a: MeasureKey, b: MeasureKey) -> bool:
@@ -39,6 +46,59 @@ def _compatible(a: MeasureKey, b: MeasureKey) -> bool:
         return a.event in CASUALTY_EVENTS or a.noun == b.noun or None in (a.noun, b.noun)
     # one gives no event: the nouns have to say it
     return a.noun is not None and a.noun == b.noun
+
+
+def _bare_amount(key: MeasureKey) -> bool:
+    """A figure with a unit and nothing else ("$449,000", "3 percent")."""
+    return key.unit is not None and key.noun is None and key.event is None
+
+
+def _content(sentence: str) -> set[str]:
+    return {w[:5] for w in _WORD_RE.findall(sentence.lower()) if len(w) > 3} - _STOP
+
+
+def _same_amount(a: Claim, b: Claim) -> bool:
+    """Two bare amounts that can be one figure: values that agree within hedging."""
+    if a.quantity is None or b.quantity is None:
+        return False
+    return widened(a.quantity).overlaps(widened(b.quantity))
+
+
+def _same_sentence(a: Claim, b: Claim) -> bool:
+    """Two figures one source gives in one sentence measure two things.
+
+    "3.8 percent, compared to the national average of 3 percent": a source does
+    not contradict itself within a sentence. Figures of different sources in one
+    sentence ("Zelenskyy put it at 4,000; U.S. estimates were 1,200") still compare.
+    """
+    return (
+        a.article_id == b.article_id
+        and a.start == b.start
+        and a.source == b.source
+        and a.quantity != b.quantity
+    )
+
+
+def _joins(claim: Claim, key: MeasureKey, group: list[tuple[Claim, MeasureKey]]) -> bool:
+    """Whether ``claim`` measures what every claim of ``group`` measures.
+
+    Nothing in a bare amount ("$449,000") says what it measures, so bare amounts
+    of one unit are taken for one figure only when their values agree within
+    hedging and the claim's sentence shares a content word with a member's
+    sentence; two different bare amounts stay apart, so a disagreement between
+    them is not reported as a conflict.
+    """
+    if any(_same_sentence(claim, c) or not _same_time(claim, c) for c, _ in group):
+        return False
+    if _bare_amount(key) and all(_bare_amount(k) for _, k in group):
+        same_unit = all((k.unit, k.additional) == (key.unit, key.additional) for _, k in group)
+        words = _content(claim.sentence)
+        return (
+            same_unit
+            and all(_same_amount(claim, c) for c, _ in group)
+            and any(words & _content(c.sentence) for c, _ in group)
+        )
+    return all(_compatible(key, k) for _, k in group)
 
 
 def _same_time(a: Claim, b: Claim) -> bool:
@@ -83,7 +143,7 @@ def group_claims(claims: list[Claim], syndicated: dict[str, str] | None = None) 
             continue
         key = measure_key(claim.measure)
         for group in groups:
-            if all(_compatible(key, k) and _same_time(claim, c) for c, k in group):
+            if _joins(claim, key, group):
                 group.append((claim, key))
                 break
         else:
