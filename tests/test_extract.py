@@ -362,6 +362,21 @@ def test_breadcrumb_is_not_the_headline() -> None:
         ("By Mike Wall 2019-11-18T20:51:19Z Science & Astronomy", "Mike Wall", None),
         ("By Jane Doe | November 18, 2019 at 5:00 pm", "Jane Doe", None),
         ("By HYUNG-JIN KIM – Associated Press", "Hyung-Jin Kim", "Associated Press"),
+        ("By Tess Bonn - 11/19/19 06:56 AM EST", "Tess Bonn", None),
+        ("By Sherif Saed, Wednesday, 20 November 2019 08:05 GMT", "Sherif Saed", None),
+        ("By Eric Song, IGN Staff", "Eric Song", "IGN"),
+        ("By Bill Hoppe | Special to the Pioneer Press", "Bill Hoppe", "Pioneer Press"),
+        (
+            "By Tim Childers - Live Science Contributor 2019-11-19T12:48:14Z",
+            "Tim Childers",
+            "Live Science",
+        ),
+        (
+            "By Stefan Becket, Kathryn Watson, Grace Segers",
+            "Stefan Becket, Kathryn Watson, Grace Segers",
+            None,
+        ),
+        ("By Jane Doe, Reuters", "Jane Doe", "Reuters"),
     ],
 )
 def test_byline_stops_at_a_printed_date(text: str, names: str, organisation: str | None) -> None:
@@ -387,3 +402,23 @@ def test_outlet_names_in_capitals_keep_their_acronyms(printed: str, name: str) -
     from newsweave.extract.outlets import readable
 
     assert readable(printed) == name
+
+
+def test_a_dated_credit_names_a_writer_or_an_outlet() -> None:
+    from newsweave.extract.fields import dated_byline, outlet_before_date
+
+    line = "Chris Davies - Nov 19, 2019, 10:31 pm CST"
+    assert outlet_before_date(line) is None
+    byline = dated_byline(line)
+    assert byline is not None and byline.names == "Chris Davies"
+    for outlet in ("The Hill", "Fox News", "Al Jazeera", "Reuters"):
+        assert outlet_before_date(f"{outlet} | Nov 19, 2019") == outlet
+        assert dated_byline(f"{outlet} | Nov 19, 2019") is None
+
+
+def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
+    from newsweave.extract.outlets import readable, same_outlet
+
+    assert same_outlet("NJ", "NJ Advance Media for NJ.com")
+    assert not same_outlet("NJ", "New York Post")
+    assert readable("www.rt.com") == "RT"

@@ -70,7 +70,10 @@ def parse_byline(text: str, *, require_prefix: bool = True) -> Byline | None:
         return None
     names_part, organisation = parts[0], None
     if len(parts) > 1:
-        organisation = readable(parts[-1])
+        if _person_like(parts[-1]) and "," in rest:  # "By A, B, Grace Segers": one more name
+            names_part = rest
+        else:
+            organisation = _organisation(parts[-1])
     known = agency(names_part)
     if known:
         return Byline(None, known)
@@ -90,6 +93,20 @@ def _before_date(text: str) -> str:
     starts = [m.start() for m in _WORD_START_RE.finditer(text)]
     start = max(p for p in starts if find_date(text[p:]) is not None)
     return text[:start].rstrip(" ,|·-–—") if start else text
+
+
+def _organisation(text: str) -> str | None:
+    """The publisher in a byline's credit: "IGN Staff" → "IGN", "Special to the Pioneer Press".
+
+    A time, a short date or a weekday is no publisher ("By Tess Bonn - 11/19/19 06:56 AM").
+    """
+    if _CLOCK_RE.search(text) or text[0].isdigit():
+        return None
+    name = _ROLE_RE.sub("", text).strip(" ,-–—")
+    words = [w.strip(".,").lower() for w in name.split()]
+    if not words or all(w in WEEKDAYS or w in MONTHS for w in words):
+        return None
+    return readable(name)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -151,11 +168,28 @@ def _is_outlet_token(text: str) -> bool:
     )
 
 
+_CLOCK_RE = re.compile(r"\d{1,2}:\d{2}|\d{1,2}/\d{1,2}/\d{2}")
+#: A writer's role around the publisher's name in a credit.
+_ROLE_RE = re.compile(
+    r"^special to (?:the )?|\s*\b(?:senior |staff |contributing |chief )?"
+    r"(?:staff|contributor|correspondent|reporter|writer|editor|columnist)s?$",
+    re.IGNORECASE,
+)
+_ARTICLES = frozenset("the la le les el los las der die das il lo".split())
+_PERSON_WORD_RE = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?$")
+#: Words of publications' names: a credit holding one names an outlet, not a person.
+_PUBLICATION_WORDS = frozenset(
+    "news times post press journal daily herald tribune media tv radio network magazine today "
+    "world report gazette star sun mail telegraph express review insider wire online weekly "
+    "business science live international channel digital observer chronicle courier guardian "
+    "standard independent bulletin monitor record globe mirror examiner sentinel dispatch "
+    "register inquirer enquirer sports tech group staff".split()
+)
 _BY_RE = re.compile(r"^(?:by|von|par|por|oleh|di|door)\s", re.IGNORECASE)
 
 
-def outlet_before_date(text: str) -> str | None:
-    """The outlet in a credit line like "The Hill27-02-2025" or "Reuters | Feb. 26, 2025"."""
+def _name_before_date(text: str) -> str | None:
+    """The name heading a dated credit line ("Reuters | Feb. 26, 2025"), else ``None``."""
     found = find_date(text)
     # "By Mike Wall 2019-11-18": a dated byline names a writer, not an outlet.
     if found is None or len(text.split()) > 10 or _BY_RE.match(text):
@@ -169,4 +203,32 @@ def outlet_before_date(text: str) -> str | None:
     words = name.lower().split()
     if not words or any(w.strip(".,") in DATE_LABELS | MONTHS.keys() | WEEKDAYS for w in words):
         return None
-    return readable(name)
+    return name
+
+
+def _person_like(name: str) -> bool:
+    """Two or three capitalised words and no word of a publication's name: a writer.
+
+    "Chris Davies - Nov 19, 2019" credits a person; "The Hill", "Fox News",
+    "Al Jazeera" and "Reuters" are outlets.
+    """
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and len(words[0]) >= 3
+        and words[0].lower() not in _ARTICLES
+        and all(_PERSON_WORD_RE.match(w) for w in words)
+        and not any(w.lower() in _PUBLICATION_WORDS for w in words)
+    )
+
+
+def outlet_before_date(text: str) -> str | None:
+    """The outlet in a credit line like "The Hill27-02-2025" or "Reuters | Feb. 26, 2025"."""
+    name = _name_before_date(text)
+    return None if name is None or _person_like(name) else readable(name)
+
+
+def dated_byline(text: str) -> Byline | None:
+    """A writer credited with a date and no "By": "Chris Davies - Nov 19, 2019, 10:31 pm"."""
+    name = _name_before_date(text)
+    return Byline(name, None) if name is not None and _person_like(name) else None

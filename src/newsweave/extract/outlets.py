@@ -83,6 +83,8 @@ def readable(name: str) -> str:
         known = agency(name)
         if known:
             return known
+        if len(name) <= 3:  # "rt.com", "bbc.co.uk": the stem is an acronym
+            return name.upper()
     if name.isupper() and len(name.replace(" ", "")) > 4:
         # Word by word: "USA TODAY" → "USA Today", "THE HILL" → "The Hill".
         return " ".join(
@@ -109,5 +111,13 @@ def same_outlet(a: str | None, b: str | None) -> bool:
     def key(s: str) -> str:
         return re.sub(r"[^a-z0-9]|^the", "", s.lower())
 
+    def domains(s: str) -> set[str]:  # "NJ Advance Media for NJ.com" names nj.com
+        return {key(readable(w)) for w in s.split() if _DOMAIN_RE.match(w.strip(".,;:()"))}
+
     ka, kb = key(a), key(b)
-    return ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka))
+    return (
+        ka == kb
+        or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka))
+        or ka in domains(b)
+        or kb in domains(a)
+    )

@@ -35,6 +35,7 @@ from newsweave.extract.features import (
 from newsweave.extract.fields import (
     DATE_LABELS,
     Byline,
+    dated_byline,
     outlet_before_date,
     parse_byline,
     split_dateline,
@@ -168,6 +169,11 @@ def _find_byline(
         if i in roles or len(lines[i].text.split()) > 14:
             continue
         byline = parse_byline(lines[i].text)
+        if byline is not None:
+            return byline, i
+    # No "By" line: a writer's name heading a date ("Chris Davies - Nov 19, 2019").
+    for i in range(start, last + 1):
+        byline = None if i in roles else dated_byline(lines[i].text)
         if byline is not None:
             return byline, i
     return None, None
