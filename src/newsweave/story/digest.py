@@ -8,6 +8,7 @@ A sentence is credited to every outlet that carries it or a near-paraphrase.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 
@@ -24,10 +25,15 @@ PARAPHRASE = 0.35
 TOPICAL = 0.08
 #: Below this, no other outlet's sentence is close enough to share a detail.
 UNSHARED = 0.15
+#: Above this, a sentence repeats one already in the summary.
+REDUNDANT = 0.3
 #: How much MMR weighs centrality against novelty.
 MMR_LAMBDA = 0.7
 #: Sentences shorter than this (in words) are too thin to summarise or list.
 MIN_WORDS = 6
+#: How much each further outlet carrying a sentence adds to its centrality.
+CORROBORATION = 0.5
+_LINK_RE = re.compile(r"https?://|pic\.twitter\.com|www\.", re.IGNORECASE)
 
 
 def _outlets(i: int, sentences: list[Sentence], sim: np.ndarray, cutoff: float) -> list[str]:
@@ -54,16 +60,40 @@ def _centrality(sim: np.ndarray, damping: float = 0.85, rounds: int = 50) -> np.
     return score
 
 
+def well_formed(text: str) -> bool:
+    """A statement that reads alone: long enough, closed, quotes balanced, no link.
+
+    Headlines of linked stories, questions to the reader, embedded posts'
+    links and fragments cut inside a quotation ("South Dakota's “Meth.") are
+    not what a summary or a list of details should quote.
+    """
+    words = text.split()
+    if len(words) < MIN_WORDS or (not text[0].isupper() and text[0] not in "“\"'‘"):
+        return False
+    if text.rstrip("”\"’')")[-1:] not in (".", "!") or _LINK_RE.search(text):
+        return False
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
 def summarize(sentences: list[Sentence], sim: np.ndarray, size: int = 5) -> list[Cited]:
-    """``size`` central, mutually distinct sentences, each with its outlets."""
-    candidates = [i for i, s in enumerate(sentences) if len(s.text.split()) >= MIN_WORDS]
+    """``size`` central, mutually distinct sentences, each with its outlets.
+
+    Centrality is raised for each further outlet that carries the sentence (or a
+    paraphrase): a summary of many sources should lead with what they share.
+    """
+    candidates = [i for i, s in enumerate(sentences) if well_formed(s.text)]
     if not candidates:
         return []
-    score = _centrality(sim)
+    carried = np.array([len(_outlets(i, sentences, sim, PARAPHRASE)) for i in range(len(sim))])
+    score = _centrality(sim) * (1 + CORROBORATION * (carried - 1))
     chosen: list[int] = []
-    while len(chosen) < min(size, len(candidates)):
+    while len(chosen) < size:
+        # A near-paraphrase of a chosen sentence adds nothing: its outlets are cited already.
+        left = [i for i in candidates if all(sim[i, j] < REDUNDANT for j in chosen)]
+        if not left:
+            break
         best = max(
-            (i for i in candidates if i not in chosen),
+            left,
             key=lambda i: (
                 MMR_LAMBDA * score[i]
                 - (1 - MMR_LAMBDA) * max((sim[i, j] for j in chosen), default=0) * score.max()
@@ -83,7 +113,7 @@ def unique_details(
     """
     details: dict[str, list[str]] = defaultdict(list)
     for i, s in enumerate(sentences):
-        if len(s.text.split()) < MIN_WORDS or any(
+        if not well_formed(s.text) or any(
             a == s.article_id and s.start <= start < s.end for a, start in figures
         ):
             continue
