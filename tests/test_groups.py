@@ -54,6 +54,7 @@ def test_bare_amounts_that_agree_across_outlets_are_one_figure() -> None:
         _claim("d", "D", "A painting sold at auction for $449,000.", "$449,000", 449_000),
     ]
     assert _shapes(claims) == [(["A", "B"], "agree"), (["C"], "unique"), (["D"], "unique")]
+    assert {g.measure for g in group_claims(claims)} == {"amount (in dollars)"}
 
 
 def test_bare_amounts_of_other_units_stay_apart() -> None:

@@ -154,8 +154,10 @@ def group_claims(claims: list[Claim], syndicated: dict[str, str] | None = None) 
         members = sorted((c for c, _ in group), key=_unknown)
         # name the group by its most common measure, the fullest on a tie
         named = Counter(c.measure for c in members)
-        measure = max(named, key=lambda m: (named[m], len(m or "")))
-        result.append(ClaimGroup(measure or "", relation(members), members))
+        measure = max(named, key=lambda m: (named[m], len(m or ""))) or ""
+        if measure.startswith("(in "):  # a bare amount: "amount (in dollars)"
+            measure = f"amount {measure}"
+        result.append(ClaimGroup(measure, relation(members), members))
     order = {"conflict": 0, "agree": 1, "unique": 2}
     result.sort(key=lambda g: (order[g.relation], -len({c.outlet for c in g.claims})))
     return result
