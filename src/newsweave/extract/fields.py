@@ -190,9 +190,8 @@ _BY_RE = re.compile(r"^(?:by|von|par|por|oleh|di|door)\s", re.IGNORECASE)
 
 def _name_before_date(text: str) -> str | None:
     """The name heading a dated credit line ("Reuters | Feb. 26, 2025"), else ``None``."""
-    found = find_date(text)
     # "By Mike Wall 2019-11-18": a dated byline names a writer, not an outlet.
-    if found is None or len(text.split()) > 10 or _BY_RE.match(text):
+    if len(text.split()) > 10 or _BY_RE.match(text) or find_date(text) is None:
         return None
     match = re.match(
         r"^(?P<name>[A-Z][\w&.'’ -]{1,40}?)\s*[|·,–—-]?\s*(?=\d|[A-Z][a-z]{2,}\.?\s+\d)", text

@@ -86,7 +86,7 @@ def extract_text(
     last = body_idx[-1]
     header_start = max(0, min(first, title_i if title_i is not None else first) - HEADER_REACH)
 
-    byline, byline_i = _find_byline(lines, header_start, last, roles)
+    byline, byline_i = _find_byline(lines, header_start, first, last, roles)
     if byline_i is not None:
         roles[byline_i] = "byline"
     summary_i = _find_summary(lines, seg.labels, title_i, roles)
@@ -162,7 +162,7 @@ def _is_photo_credit(text: str) -> bool:
 
 
 def _find_byline(
-    lines: list[Line], start: int, last: int, roles: dict[int, str]
+    lines: list[Line], start: int, first: int, last: int, roles: dict[int, str]
 ) -> tuple[Byline | None, int | None]:
     for i in range(start, last + 1):
         # Inside the article only a short line on its own can be a byline.
@@ -171,8 +171,8 @@ def _find_byline(
         byline = parse_byline(lines[i].text)
         if byline is not None:
             return byline, i
-    # No "By" line: a writer's name heading a date ("Chris Davies - Nov 19, 2019").
-    for i in range(start, last + 1):
+    # No "By" line: a writer's name heading a date ("Chris Davies - Nov 19, 2019") above the body.
+    for i in range(start, first + 1):
         byline = None if i in roles else dated_byline(lines[i].text)
         if byline is not None:
             return byline, i
