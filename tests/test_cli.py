@@ -279,6 +279,30 @@ def test_cluster_stream(tmp_path: Path) -> None:
     ]
 
 
+def test_cluster_final_applies_merges(tmp_path: Path) -> None:
+    records = [
+        {"id": "x1", "title": "Volcano erupts near Reykjavik, flights grounded"},
+        {"id": "y1", "title": "Iceland evacuates Grindavik as lava flows toward town"},
+        {
+            "id": "z1",
+            "title": "Volcano erupts in Iceland: Grindavik evacuated, Reykjavik flights grounded "
+            "as lava flows",
+        },
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+    streamed = [json.loads(line) for line in invoke("cluster", str(feed)).stdout.splitlines()]
+    assert {"merge": streamed[1]["story"], "into": streamed[0]["story"]} in streamed
+    assert streamed[0]["story"] != streamed[1]["story"]  # y1 was placed alone, then merged
+
+    final = invoke("cluster", str(feed), "--final")
+    assert final.exit_code == 0, final.output
+    placed = [json.loads(line) for line in final.stdout.splitlines()]
+    assert [p["id"] for p in placed] == ["x1", "y1", "z1"]
+    assert len({p["story"] for p in placed}) == 1
+
+
 def test_cluster_missing_file() -> None:
     result = invoke("cluster", "no/such.jsonl")
     assert result.exit_code == 2

@@ -487,6 +487,12 @@ def cluster_command(
     as_jsonl: Annotated[
         bool, typer.Option("--jsonl/--tsv", help="JSON object or tab-separated id and story.")
     ] = True,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final", help="Print every record's story once the input ends, merges applied."
+        ),
+    ] = False,
 ) -> None:
     """Group a stream of records into stories without storing them.
 
@@ -494,21 +500,39 @@ def cluster_command(
     Prints {"id": ..., "story": ...} per record, in input order, as each is placed.
     When a record shows two stories to be one, a {"merge": old, "into": kept}
     line follows it: ids printed earlier for the absorbed story now mean kept.
+    With --final nothing is printed until the input ends; then each record's
+    story is the one it ends in, as ``newsweave ingest`` would store it.
     """
     from newsweave.cluster import cluster_lines
 
     bad = 0
+    placed_all: list[tuple[str, str]] = []
+    merged_into: dict[str, str] = {}
+
+    def emit(record_id: str, story: str) -> None:
+        if as_jsonl:
+            typer.echo(json.dumps({"id": record_id, "story": story}))
+        else:
+            typer.echo(f"{record_id}\t{story}")
+
     with _text_input(file) as lines:
         for placed in cluster_lines(lines):
             if placed.error:
                 bad += 1
                 err.print(f"[red]rejected[/] {escape(file)}:{placed.line}: {escape(placed.error)}")
-            elif as_jsonl:
-                typer.echo(json.dumps({"id": placed.id, "story": placed.story}))
+                continue
+            if final:
+                placed_all.append((placed.id, placed.story))
+                merged_into.update(placed.merged)
+                continue
+            emit(placed.id, placed.story)
+            if as_jsonl:
                 for absorbed, survivor in placed.merged:
                     typer.echo(json.dumps({"merge": absorbed, "into": survivor}))
-            else:
-                typer.echo(f"{placed.id}\t{placed.story}")
+    for record_id, story in placed_all:
+        while story in merged_into:
+            story = merged_into[story]
+        emit(record_id, story)
     raise typer.Exit(1 if bad else 0)
 
 
