@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -356,3 +357,41 @@ def test_attributions_read_without_a_parse_name_the_speaker() -> None:
         "Education Board",
         "South Korea's spy agency",
     ]
+
+
+def test_numpy_blas_annotates_as_spacy_does() -> None:
+    import spacy
+
+    from newsweave.config import Settings
+    from newsweave.nlp import load_spacy
+
+    texts = [
+        "I ain't gonna wait, let's go.  He's gotta leave\n now, officials said.",
+        "We're sure it's 5 o'clock; they've counted 3,000 troops who'd died.",
+        "The NIS estimated that about 300 had been killed and 2,700 wounded.",
+    ]
+
+    def rows(doc: Any) -> list[tuple[Any, ...]]:
+        return [
+            (t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_)
+            for t in doc
+        ]
+
+    nlp = load_spacy()
+    ops = {
+        type(node.ops).__name__ + str(getattr(node.ops, "use_blis", ""))
+        for _, pipe in nlp.pipeline
+        if hasattr(getattr(pipe, "model", None), "walk")
+        for node in pipe.model.walk()
+    }
+    assert ops == {"NumpyOpsFalse"}  # every layer multiplies with numpy's BLAS
+    plain = spacy.load(Settings.from_env().spacy_model)
+    assert [rows(d) for d in nlp.pipe(texts)] == [rows(d) for d in plain.pipe(texts)]
+
+
+def test_say_cues_match_whole_words_in_any_case() -> None:
+    from newsweave.claims.lexicon import SAY_CUE_RE
+
+    assert SAY_CUE_RE.search("Officials STATED it").group(0) == "STATED"
+    assert SAY_CUE_RE.search("a statement, then according  to X").group(0) == "according  to"
+    assert SAY_CUE_RE.search("the statesman left") is None

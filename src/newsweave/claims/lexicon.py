@@ -41,11 +41,33 @@ def _forms(lemma: str) -> set[str]:
     return forms | set(_IRREGULAR.get(lemma, "").split())
 
 
+def _trie(words: set[str]) -> str:
+    """A regular expression for any of ``words``, factored by common prefixes.
+
+    Python's ``re`` tries the branches of a flat alternation one by one at each
+    position; sharing prefixes makes a search about ten times faster.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return build(root)
+
+
 #: Any form of an attributing verb, or "according to": a sentence that may attribute.
 SAY_CUE_RE = re.compile(
-    r"\b(?:according\s+to|"
-    + "|".join(sorted({f for v in SAY_VERBS for f in _forms(v)}, key=len, reverse=True))
-    + r")\b",
+    r"\b(?:according\s+to|" + _trie({f for v in SAY_VERBS for f in _forms(v)}) + r")\b",
     re.IGNORECASE,
 )
 #: A statement that an amount is not known: "how many", "the scale ... remains unknown".

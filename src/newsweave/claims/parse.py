@@ -17,12 +17,16 @@ usual order), the report reuses the claims' docs instead of running NER again.
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from threadpoolctl import ThreadpoolController
 
 from newsweave.claims.lexicon import SAY_CUE_RE, UNKNOWN_RE
 from newsweave.claims.numbers import FIGURE_RE
@@ -52,6 +56,33 @@ def _ner_skips(nlp: Language) -> list[str]:
         if "ner" in getattr(pipe, "listening_components", ()):
             keep.add(name)
     return [name for name in nlp.pipe_names if name not in keep]
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+@contextmanager
+def _annotating() -> Iterator[None]:
+    """One BLAS thread and no cyclic garbage collector while spaCy runs.
+
+    The models multiply matrices with numpy's BLAS (see :mod:`newsweave.nlp`),
+    which would spread the larger products over every core; one thread keeps
+    spaCy on the one core it had with thinc's BLIS, so parallel workers do not
+    compete. spaCy allocates many short-lived containers, so the collector keeps
+    running and each full pass walks every object of the process, the model's
+    included: about a tenth of a parse. What it would free is freed by
+    reference counts, or collected soon after.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with _threadpools().limit(limits=1, user_api="blas"):
+            yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _has_figure(text: str) -> bool:
@@ -103,12 +134,13 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
         deep = [(i, s, e) for i in missing for s, e, d in runs[i] if d]
         flat = [(i, s, e) for i in missing for s, e, d in runs[i] if not d]
         docs: dict[tuple[int, int], Piece] = {}
-        texts = (paragraphs[i][s:e] for i, s, e in deep)
-        for (i, s, _), doc in zip(deep, nlp.pipe(texts), strict=True):
-            docs[i, s] = Piece(s, doc, True)
-        texts = (paragraphs[i][s:e] for i, s, e in flat)
-        for (i, s, _), doc in zip(flat, nlp.pipe(texts, disable=_ner_skips(nlp)), strict=True):
-            docs[i, s] = Piece(s, doc, False)
+        with _annotating():
+            texts = (paragraphs[i][s:e] for i, s, e in deep)
+            for (i, s, _), doc in zip(deep, nlp.pipe(texts), strict=True):
+                docs[i, s] = Piece(s, doc, True)
+            texts = (paragraphs[i][s:e] for i, s, e in flat)
+            for (i, s, _), doc in zip(flat, nlp.pipe(texts, disable=_ner_skips(nlp)), strict=True):
+                docs[i, s] = Piece(s, doc, False)
         for i in missing:
             result[i] = [docs[i, s] for s, _, _ in runs[i]]
             _cache[(id(nlp), paragraphs[i])] = result[i]

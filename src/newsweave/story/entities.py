@@ -144,20 +144,24 @@ def merge_entities(articles: Iterable[Iterable[Span]]) -> list[Entity]:
     bracketed: list[tuple[str, str]] = []
     for ents in articles:
         seen = set()
+        doc, text = None, ""
         for ent in ents:
             if ent.label_ not in LABELS:
                 continue
             surface = _surface(ent.text)
             if len(surface) < 2 or not surface[0].isalpha():
                 continue
+            if ent.doc is not doc:
+                # Doc.text joins every token each time it is read
+                doc, text = ent.doc, ent.doc.text
             # the tagger leaves "region" out of "the Kursk region"; keep the form as written
-            if kind := _GENERIC_AFTER.match(ent.doc.text, ent.end_char):
+            if kind := _GENERIC_AFTER.match(text, ent.end_char):
                 surface = f"{surface} {kind.group(1)}"
             counts[surface] += 1
             labels[surface][ent.label_] += 1
             seen.add(surface)
             # "Security Service of Ukraine (SBU)": the bracket names it whatever its letters
-            after = _BRACKETED.match(ent.doc.text, ent.end_char)
+            after = _BRACKETED.match(text, ent.end_char)
             if after and after.group(1) != surface:
                 bracketed.append((surface, after.group(1)))
         per_doc.append(seen)
@@ -177,30 +181,41 @@ def merge_entities(articles: Iterable[Iterable[Span]]) -> list[Entity]:
             union.join(form, by_key[key])
         else:
             by_key[key] = form
+    words = {form: form.split() for form in forms}
     people = [f for f in forms if labels[f]["PERSON"]]
+    is_person = set(people)
     # a name the tagger called an organisation once still matches a person
-    others = [f for f in forms if len(f.split()) <= 3 and not labels[f]["GPE"] and f not in people]
+    others = [
+        f for f in forms if len(words[f]) <= 3 and not labels[f]["GPE"] and f not in is_person
+    ]
+    # spellings of one name start alike (see _similar_names): compare only those
+    initial = {f: words[f][-1].casefold()[0] for f in [*people, *others]}
     for i, a in enumerate(people):
         for b in [*people[i + 1 :], *others]:
-            if _same_person(a.split(), b.split()):
+            if initial[a] == initial[b] and _same_person(words[a], words[b]):
                 union.join(a, b)
     for seen in per_doc:
         # A lone word after the full name in the same article: "Kim" for "Kim Jong Un".
-        full = [f for f in seen if len(f.split()) > 1 and labels[f]["PERSON"]]
+        full = [f for f in seen if len(words[f]) > 1 and labels[f]["PERSON"]]
         for form in seen:
-            if len(form.split()) == 1 and labels[form]["PERSON"]:
-                owners = [f for f in full if form in (f.split()[0], f.split()[-1])]
+            if len(words[form]) == 1 and labels[form]["PERSON"]:
+                owners = [f for f in full if form in (words[f][0], words[f][-1])]
                 if len(owners) == 1:
                     union.join(form, owners[0])
+    # the initials of each multi-word form's tails, for "NIS" / "(South Korean) National
+    # Intelligence Service"; worked out once per form, not once per pair
+    tail_initials = {
+        b: {_initials(words[b][i:]) for i in range(len(words[b]) - 1)}
+        for b in forms
+        if len(words[b]) >= 2
+    }
     for a in forms:
-        words_a = a.split()
-        for b in forms:
-            words_b = b.split()
-            if a == b or len(words_b) < 2:
+        letters = a.replace(".", "") if _is_acronym(a) else None
+        for b, initials in tail_initials.items():
+            if a == b:
                 continue
-            tails = [words_b[i:] for i in range(len(words_b) - 1)]
-            acronym = _is_acronym(a) and any(_initials(t) == a.replace(".", "") for t in tails)
-            short = labels[a]["ORG"] and labels[b]["ORG"] and _short_form(words_a, words_b)
+            acronym = letters is not None and letters in initials
+            short = labels[a]["ORG"] and labels[b]["ORG"] and _short_form(words[a], words[b])
             if acronym or short:
                 union.join(a, b)
 
