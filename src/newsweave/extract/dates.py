@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from functools import cache
+from functools import lru_cache
 from typing import Literal
 
 from newsweave.extract.patterns import RELATIVE_TIME_RE, UNIT_OF
@@ -237,7 +237,9 @@ def parse_loose(text: str, languages: tuple[str, ...]) -> tuple[datetime, Precis
     )
 
 
-@cache
+# Bounded: date lines are often unique to a page ("Updated Nov 19, 9:41 AM"), and a
+# crawl's process reads millions of pages.
+@lru_cache(maxsize=4096)
 def _dateparser_parse(text: str, languages: tuple[str, ...]) -> datetime | None:
     import dateparser  # slow to import, and needed only for unusual formats
 
