@@ -84,6 +84,12 @@ def find_date(text: str) -> tuple[datetime, Precision] | None:
     Numeric dates are read day first ("27-02-2025"), month first only when the
     day-first reading is impossible ("02/27/2025").
     """
+    found = locate_date(text)
+    return None if found is None else (found[1], found[2])
+
+
+def locate_date(text: str) -> tuple[int, datetime, Precision] | None:
+    """Like :func:`find_date`, with the offset in ``text`` where the date starts."""
     if _YEAR_RE.search(text) is None:  # every pattern needs a four-digit year
         return None
     best: tuple[int, datetime, Precision] | None = None
@@ -94,7 +100,7 @@ def find_date(text: str) -> tuple[datetime, Precision] | None:
                 if best is None or match.start() < best[0]:
                     best = (match.start(), *parsed)
                 break
-    return None if best is None else (best[1], best[2])
+    return best
 
 
 #: A month and day with no year ("Posted Nov 18, 8:19 PM", "18. März"): the year must

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsweave.extract.dates import MONTHS, WEEKDAYS, find_date
+from newsweave.extract.dates import MONTHS, WEEKDAYS, find_date, locate_date
 from newsweave.extract.outlets import agency, readable
 from newsweave.extract.patterns import BYLINE_RE
 
 #: Separators between a byline's names and the credit that follows them.
 _CREDIT_SPLIT_RE = re.compile(r"\s+[–—|-]\s+|\s*[|/]\s*|,\s+(?=[A-Z][\w.&' -]*$)")
-_WORD_START_RE = re.compile(r"(?<!\S)\S")
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bdan\b|\bet\b|\by\b|\be\b)\s*")
 _NAME_PARTICLES = frozenset(
     "de da di del della dos du van von der den le la al el bin binti ibn".split()
@@ -84,15 +83,9 @@ def parse_byline(text: str, *, require_prefix: bool = True) -> Byline | None:
 
 
 def _before_date(text: str) -> str:
-    """``text`` up to a date printed after the names ("Mike Wall 2019-11-18T20:51Z Science").
-
-    The date starts at the last word from which the rest still holds a whole date.
-    """
-    if find_date(text) is None:
-        return text
-    starts = [m.start() for m in _WORD_START_RE.finditer(text)]
-    start = max(p for p in starts if find_date(text[p:]) is not None)
-    return text[:start].rstrip(" ,|·-–—") if start else text
+    """``text`` up to a date printed after the names ("Mike Wall 2019-11-18T20:51Z Science")."""
+    found = locate_date(text)
+    return text[: found[0]].rstrip(" ,|·-–—") if found and found[0] else text
 
 
 def _organisation(text: str) -> str | None:

@@ -149,7 +149,7 @@ def _fallback_title(lines: list[Line], first_body: int) -> int | None:
         words = len(text.split())
         if not 3 <= words <= 30 or is_date_line(text, words) or parse_byline(text):
             continue
-        if text.split()[0].strip(":").lower() in DATE_LABELS:  # "Updated Nov 19 ..."
+        if _date_labelled(text):  # "Updated Nov 19 ..."
             continue
         if _is_photo_credit(text) or (i > 0 and _is_photo_credit(lines[i - 1].text)):
             continue
@@ -260,6 +260,11 @@ def _find_published(
     return None, None, None
 
 
+def _date_labelled(text: str) -> bool:
+    """Whether a line opens with a date label: "Updated Nov 19", "Posted: Nov 18"."""
+    return text.split()[0].strip(":;,.").lower() in DATE_LABELS
+
+
 def _yearless_date_line(text: str) -> Yearless | None:
     """A month and day that is the line's point: labelled, timed, or nearly alone.
 
@@ -271,7 +276,7 @@ def _yearless_date_line(text: str) -> Yearless | None:
     found = find_yearless(text)
     if found is None:
         return None
-    labelled = words[0].strip(":;,.").lower() in DATE_LABELS
+    labelled = _date_labelled(text)
     start, end = found.span
     rest = [
         w
