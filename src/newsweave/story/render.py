@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from newsweave.claims import parse_quantity
@@ -73,20 +73,29 @@ def _figure(claim: Claim) -> str:
     return line
 
 
+def display_date(value: str | None) -> str:
+    """An ISO 8601 date for reading: 27 Feb 2025, with the time when the page gave one."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    day = f"{moment.day} {moment:%b %Y}"
+    if len(value) <= 10 or (moment.tzinfo is None and moment.time() == time.min):
+        return day
+    return f"{day}, {moment:%H:%M}"
+
+
 def _when(value: str) -> str:
-    """An ISO time for people: "18 Nov 2019, 20:19 (UTC-05:00)", or the day alone at midnight."""
-    moment = datetime.fromisoformat(value)
-    text = f"{moment.day} {moment:%b %Y}"
-    if (moment.hour, moment.minute, moment.second) != (0, 0, 0):
-        text += f", {moment:%H:%M}"
-    offset = moment.utcoffset()
-    if offset is not None:
-        minutes = int(offset.total_seconds()) // 60
-        sign = "+" if minutes >= 0 else "-"
-        text += (
-            f" (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})" if minutes else " (UTC)"
-        )
-    return text
+    """:func:`display_date` with the UTC offset when known: "19 Nov 2019, 06:56 (UTC-05:00)"."""
+    offset = datetime.fromisoformat(value).utcoffset()
+    if offset is None:
+        return display_date(value)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    zone = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
+    return f"{display_date(value)} ({zone})"
 
 
 def report_to_markdown(report: StoryReport) -> str:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from newsweave.api import outlet_name
 from newsweave.models import Article, Claim
+from newsweave.story.render import display_date
 from newsweave.web import charts, views
 from newsweave.web.api import search_all
 from newsweave.web.state import WebState, get_state
@@ -126,7 +127,7 @@ def _meta(article: Article) -> list[tuple[str, str]]:
     fields = (
         ("Outlet", article.outlet),
         ("Republished by", article.republished_by),
-        ("Published", article.published_iso and views.display_date(article.published_iso)),
+        ("Published", article.published_iso and display_date(article.published_iso)),
         ("Byline", article.byline),
         ("Dateline", article.dateline),
         ("Language", article.language),

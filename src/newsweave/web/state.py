@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader
 
 from newsweave.api import Newsweave
 from newsweave.story import report_to_dict
+from newsweave.story.render import display_date
 from newsweave.web import views
 
 #: Reports kept in memory; a report is rebuilt only when its story's articles change.
@@ -74,5 +75,5 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.globals.update(safe_href=views.safe_href, snippet_parts=views.snippet_parts)
-    env.filters["day"] = views.display_date
+    env.filters["day"] = display_date
     return Jinja2Templates(env=env)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -135,20 +135,6 @@ def entity_pattern(name: str) -> re.Pattern[str]:
 
 
 # -- the story page -----------------------------------------------------------
-
-
-def display_date(value: str | None) -> str:
-    """An ISO 8601 date for reading: 27 Feb 2025, with the time when the page gave one."""
-    if not value:
-        return "—"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    day = f"{moment.day} {moment:%b %Y}"
-    if len(value) <= 10 or (moment.tzinfo is None and moment.time() == time.min):
-        return day
-    return f"{day}, {moment:%H:%M}"
 
 
 def number(value: float | None) -> str:
