@@ -47,6 +47,15 @@ def _outlets(i: int, sentences: list[Sentence], sim: np.ndarray, cutoff: float) 
     return found
 
 
+def _outlet_counts(sentences: list[Sentence], sim: np.ndarray, cutoff: float) -> np.ndarray:
+    """For each sentence, how many outlets carry it or one within ``cutoff`` of it."""
+    names = sorted({s.outlet for s in sentences})
+    owner = np.zeros((len(sentences), len(names)), dtype=bool)
+    owner[np.arange(len(sentences)), [names.index(s.outlet) for s in sentences]] = True
+    close = (sim >= cutoff) | np.eye(len(sentences), dtype=bool)
+    return ((close.astype(np.int32) @ owner) > 0).sum(axis=1)
+
+
 def _centrality(sim: np.ndarray, damping: float = 0.85, rounds: int = 50) -> np.ndarray:
     """PageRank scores of the sentence similarity graph."""
     n = len(sim)
@@ -84,7 +93,7 @@ def summarize(sentences: list[Sentence], sim: np.ndarray, size: int = 5) -> list
     candidates = [i for i, s in enumerate(sentences) if well_formed(s.text)]
     if not candidates:
         return []
-    carried = np.array([len(_outlets(i, sentences, sim, PARAPHRASE)) for i in range(len(sim))])
+    carried = _outlet_counts(sentences, sim, PARAPHRASE)
     score = _centrality(sim) * (1 + CORROBORATION * (carried - 1))
     chosen: list[int] = []
     while len(chosen) < size:

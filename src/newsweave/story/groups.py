@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from newsweave.claims import MeasureKey, measure_key
 from newsweave.claims.lexicon import CASUALTY_EVENTS
 from newsweave.claims.timex import periods_overlap
@@ -30,11 +32,8 @@ TIME_SLACK = 45
 #: How far a hedged figure ("about", "around") may be from its stated value.
 APPROX_MARGIN = 0.1
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_STOP = frozenset(
-    "that this with from have has had were was will would said says according their there "
-    "which about also been into more than after before other some they them what when where "
-    "while year years".split()
-)
+#: Words that say nothing about what a figure measures (the summary's TF-IDF uses the same list).
+_STOP = ENGLISH_STOP_WORDS | {"said", "says", "according", "year", "years"}
 
 
 def _compatible(a: MeasureKey, b: MeasureKey) -> bool:
@@ -54,7 +53,7 @@ def _bare_amount(key: MeasureKey) -> bool:
 
 
 def _content(sentence: str) -> set[str]:
-    return {w[:5] for w in _WORD_RE.findall(sentence.lower()) if len(w) > 3} - _STOP
+    return {w[:5] for w in _WORD_RE.findall(sentence.lower()) if len(w) > 3 and w not in _STOP}
 
 
 def _same_amount(a: Claim, b: Claim) -> bool:
