@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 
 from newsweave.claims import extract_claims, find_times, measure_key, parse_quantity
+from newsweave.claims import parse as parsing
 from newsweave.claims.parse import needs_parse
+from newsweave.errors import NewsweaveError
 from newsweave.models import Article
+from newsweave.nlp import load_spacy
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -346,6 +349,27 @@ def test_only_sentences_with_figures_and_their_attributions_are_parsed() -> None
     ) == [False, True, True, True, False, True]
 
 
+@pytest.mark.parametrize(("setting", "kept"), [("", 2), ("1", 1), ("0", 0)])
+def test_parsed_paragraphs_kept_follow_the_setting(
+    monkeypatch: pytest.MonkeyPatch, setting: str, kept: int
+) -> None:
+    monkeypatch.setenv("NEWSWEAVE_PARSE_CACHE", setting)
+    parsing.clear_cache()
+    paragraphs = ["Officials said 40 homes were lost.", "The river rose on Friday."]
+    first = parsing.parse(load_spacy(), paragraphs)
+    assert len(parsing._cache) == kept
+    again = parsing.parse(load_spacy(), paragraphs)
+    assert [p.doc.text for ps in again for p in ps] == [p.doc.text for ps in first for p in ps]
+    assert sum(a[0].doc is b[0].doc for a, b in zip(first, again, strict=True)) == kept
+    parsing.clear_cache()
+
+
+def test_a_bad_parse_cache_setting_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWEAVE_PARSE_CACHE", "lots")
+    with pytest.raises(NewsweaveError, match=r"NEWSWEAVE_PARSE_CACHE.*'lots'"):
+        parsing.parse(load_spacy(), ["A river rose by 3 metres."])
+
+
 def test_attributions_read_without_a_parse_name_the_speaker() -> None:
     article = _article(
         "The storm was the worst in years, the regional government said on Friday.",
@@ -363,7 +387,6 @@ def test_numpy_blas_annotates_as_spacy_does() -> None:
     import spacy
 
     from newsweave.config import Settings
-    from newsweave.nlp import load_spacy
 
     texts = [
         "I ain't gonna wait, let's go.  He's gotta leave\n now, officials said.",

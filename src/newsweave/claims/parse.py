@@ -10,7 +10,8 @@ story report needs everywhere; its attributions are read by pattern
 expression decides which is which, so on news text most words skip the parser.
 
 Consecutive parsed sentences stay one doc, so the parser sees them in context
-as before; entity-only sentences are one doc each. Docs are cached by paragraph:
+as before; entity-only sentences are one doc each. Docs are cached by paragraph
+(``NEWSWEAVE_PARSE_CACHE`` of them, see :mod:`newsweave.config`):
 when claims and the report run over the same articles in one process (the
 usual order), the report reuses the claims' docs instead of running NER again.
 """
@@ -32,9 +33,7 @@ from newsweave.claims.lexicon import SAY_CUE_RE, UNKNOWN_RE
 from newsweave.claims.numbers import FIGURE_RE
 from newsweave.claims.split import split_sentences
 from newsweave.claims.timex import find_times
-
-#: Paragraphs kept: a few hundred articles' worth, a few tens of MB.
-CACHE_SIZE = 4096
+from newsweave.config import parse_cache_size
 
 _cache: OrderedDict[tuple[int, str], list[Piece]] = OrderedDict()
 
@@ -120,6 +119,7 @@ def _pieces(paragraph: str) -> list[tuple[int, int, bool]]:
 
 def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
     """Each paragraph as its pieces, from the cache where an earlier call parsed it."""
+    keep = parse_cache_size()
     result: dict[int, list[Piece]] = {}
     missing: list[int] = []
     for i, text in enumerate(paragraphs):
@@ -144,7 +144,7 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
         for i in missing:
             result[i] = [docs[i, s] for s, _, _ in runs[i]]
             _cache[(id(nlp), paragraphs[i])] = result[i]
-        while len(_cache) > CACHE_SIZE:
+        while len(_cache) > keep:
             _cache.popitem(last=False)
     return [result[i] for i in range(len(paragraphs))]
 
