@@ -15,7 +15,7 @@ from newsweave.story.digest import timeline
 from newsweave.story.entities import attach_descriptions, merge_entities
 from newsweave.story.groups import group_claims, relation
 from newsweave.story.sentences import Sentence, similarity, split_sentences
-from tests.test_claims import seed_articles
+from tests.test_claims import _article, seed_articles
 
 
 def _claim(
@@ -57,6 +57,12 @@ def test_hedged_figures_are_compared_with_a_margin() -> None:
     assert relation([around, _claim("b", "B", 11000, None)]) == "agree"
     exact = _claim("a", "A", 10000, 10000)
     assert relation([exact, _claim("b", "B", 11000, None)]) == "conflict"
+
+
+def test_nearly_reaches_below_its_figure_only() -> None:
+    (nearly,) = [c for c in extract_claims(_article("It cost nearly half a million dollars."))]
+    assert relation([nearly, _claim("b", "B", 449_000, 449_000)]) == "agree"
+    assert relation([nearly, _claim("b", "B", 400_000, 400_000)]) == "conflict"
 
 
 def test_groups_by_measure_class_additional_and_time() -> None:

@@ -4,8 +4,10 @@ A figure is read as a :class:`~newsweave.models.Quantity` range so that
 differently worded figures can be compared by overlap:
 
 - a bare number is a point: "two" is ``(2, 2)``, "1.5 million" ``(1500000, 1500000)``;
-- hedges (about, around, roughly, nearly, an estimated, "or so") keep the point
-  and set ``approximate``: "about 300" is ``(300, 300, approximate=True)``;
+- hedges (about, around, roughly, an estimated, "or so") keep the point and set
+  ``approximate``: "about 300" is ``(300, 300, approximate=True)``;
+- "nearly" and "almost" are just below the figure, by this convention up to
+  10 % below: "nearly 500,000" is ``(450000, 500000, approximate=True)``;
 - lower bounds (more than, over, at least, "or more", "+") leave ``high`` open:
   "more than 1,000" is ``(1000, None)``;
 - upper bounds (up to, fewer than, as many as, "or fewer") leave ``low`` open:
@@ -75,10 +77,13 @@ _DOZEN = {"dozen": 12, "a dozen": 12, "half a dozen": 6}
 #: Vague multipliers: how many of the following unit they may stand for.
 _VAGUE = {"a few": (2, 5), "few": (2, 5), "several": (2, 9), "a couple of": (2, 3)}
 
+_BELOW = r"nearly|almost|just\s+under|just\s+shy\s+of"
 _APPROX = (
-    r"about|around|roughly|approximately|some|an\s+estimated|estimated|nearly|almost"
+    rf"about|around|roughly|approximately|some|an\s+estimated|estimated|{_BELOW}"
     r"|close\s+to|circa|approx\.|~"
 )
+#: How far below its figure "nearly" reaches (see the module docstring).
+BELOW_MARGIN = 0.1
 _LOWER = (
     r"more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|above|exceeding"
     r"|greater\s+than|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of"
@@ -213,6 +218,8 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
     high: float | None = hi
     if mod and re.fullmatch(_APPROX, mod):
         approx = True
+        if re.fullmatch(_BELOW, mod):
+            low = lo * (1 - BELOW_MARGIN)
     elif mod and re.fullmatch(_LOWER, mod):
         high = None
     elif mod and re.fullmatch(_UPPER, mod):
