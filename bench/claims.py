@@ -44,8 +44,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsweave.claims import extract_all, extract_claims, measure_key
-from newsweave.claims.parse import clear_cache, parse
+from newsweave.claims import extract_all, extract_claims, find_mentions, measure_key
+from newsweave.claims.parse import clear_cache
 from newsweave.models import Article, Claim
 from newsweave.nlp import load_spacy
 from newsweave.story.entities import merge_entities
@@ -266,7 +266,7 @@ def _timed(func: Any, items: Iterable[Any]) -> tuple[float, float]:
 
 
 def _entities(nlp: Any, article: Article) -> None:
-    merge_entities([[e for ps in parse(nlp, article.body) for p in ps for e in p.doc.ents]])
+    merge_entities([(article.text, find_mentions(article, nlp=nlp))])
 
 
 def speed(rounds: int, limit: int | None) -> str:

@@ -11,8 +11,8 @@ new page (a new content hash) that is still news text.
 Copies still share most of their paragraphs, and the claims stage keeps parsed
 paragraphs (``NEWSWEAVE_PARSE_CACHE``): left on, about two parses in three
 would be cache hits and the figures would flatter the pipeline by about 1.6x
-against an archive of distinct pages. So the children run with the cache off
-(``--parse-cache 0``, the default here); syndicated copies in a real archive
+against an archive of distinct pages. So the children keep nothing across
+pages (``--parse-cache 0``, the default here); syndicated copies in a real archive
 would land between the two.
 
 For each size and configuration a fresh subprocess runs:
@@ -275,7 +275,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--configs", nargs="+", default=["single", "dask1", "dask2"])
     parser.add_argument("--partition-size", type=int, default=250)
-    parser.add_argument("--parse-cache", type=int, default=0, help="paragraphs (0: off)")
+    parser.add_argument("--parse-cache", type=int, default=0, help="paragraphs kept across pages")
     parser.add_argument("--work", type=Path, default=Path("/tmp/nw-throughput"))
     parser.add_argument("--svg", type=Path)
     parser.add_argument("--results", type=Path, help="append each result as a JSON line")

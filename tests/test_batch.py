@@ -26,7 +26,7 @@ from newsweave.store import Store
 from tests.conftest import database
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
-KINDS = ("pages", "articles", "claims", "rejections")
+KINDS = ("pages", "articles", "claims", "mentions", "rejections")
 
 pytest.importorskip("distributed")
 
@@ -60,6 +60,7 @@ def store_snapshot(url: str) -> dict[str, object]:
             "articles": articles,
             "pages": [store.page(a.page_id) for a in articles],
             "claims": store.claims([a.id for a in articles]),
+            "mentions": store.mentions([a.id for a in articles]),
             "stories": sorted((s.id, s.title, tuple(s.article_ids)) for s in store.stories()),
             "rejections": sorted((r.source, r.reason, r.page_id) for r in store.rejections()),
         }
@@ -103,7 +104,7 @@ def test_batch_gives_what_ingest_gives(
     assert snapshot(tmp_path / "out") == snapshot(sample_batch)
 
 
-def test_parquet_rows_rebuild_pages_articles_and_claims(
+def test_parquet_rows_rebuild_pages_articles_claims_and_mentions(
     sample_batch: Path, reference: dict[str, object]
 ) -> None:
     plan = Plan.load(sample_batch)
@@ -128,6 +129,14 @@ def test_parquet_rows_rebuild_pages_articles_and_claims(
     ]
     key = lambda c: (c.article_id, c.start)  # noqa: E731
     assert sorted(claims, key=key) == sorted(reference["claims"], key=key)
+    mentions = [
+        records.mention_from_row(row)
+        for p in plan.partitions
+        for row in pq.read_table(sample_batch / "mentions" / f"{p.name}.parquet").to_pylist()
+    ]
+    stored = reference["mentions"]
+    assert sorted(mentions, key=key) == sorted((m for ms in stored.values() for m in ms), key=key)
+    assert len(stored) == 12
     # Stories are the store's, in publication order of the stored articles.
     assert [a.id for a in reference["articles"]] == snapshot(sample_batch)["order"]
 
@@ -154,6 +163,21 @@ def test_a_crashed_run_resumes_to_the_same_output(tmp_path: Path, sample_batch: 
     with Store.open(url) as store:
         assert store.stats()["pages"] == 12
     assert not list((tmp_path / "out").glob("*/.*.tmp"))
+
+
+def test_a_partition_missing_a_kind_of_file_is_done_again(
+    tmp_path: Path, sample_batch: Path
+) -> None:
+    out = tmp_path / "out"
+    batch([SAMPLES], out)
+    plan = Plan.load(out)
+    assert plan is not None
+    # what an older version, which wrote no mentions, leaves behind
+    (out / "mentions" / f"{plan.partitions[0].name}.parquet").unlink()
+    assert finished(out, plan.partitions[0]) is None
+    report = batch([SAMPLES], out)
+    assert (report.done, report.skipped) == (1, len(plan.partitions) - 1)
+    assert snapshot(out) == snapshot(sample_batch)
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from newsweave.models import (
     Article,
     Claim,
     DroppedLine,
+    Mention,
     Page,
     Quantity,
     Rejection,
@@ -735,11 +736,12 @@ def test_record_many_is_record_in_bulk(store: Store) -> None:
     claim = Claim(article.id, "Two ships sank.", 0, 15, quantity=Quantity(2, 2, text="Two"))
     bad = make_page("<p>menu</p>", source="feeds/bad.html")
     refused = Rejection(bad.source, "no_article", "no article in it")
+    mention = Mention(article.id, 4, 9, "PRODUCT", "ships")
     items = [
-        (known, make_article(known), None, []),
-        (good, article, None, [claim]),
-        (good, article, None, [claim]),  # the same page twice: stored once
-        (bad, None, refused, []),
+        (known, make_article(known), None, [], []),
+        (good, article, None, [claim], [mention]),
+        (good, article, None, [claim], [mention]),  # the same page twice: stored once
+        (bad, None, refused, [], []),
     ]
     assert store.record_many(items) == 2
     assert store.record_many(items) == 0
@@ -751,10 +753,27 @@ def test_record_many_is_record_in_bulk(store: Store) -> None:
         "claims": 1,
     }
     assert store.claims([article.id])[0].quantity == claim.quantity
+    assert store.mentions([article.id, "nobody"]) == {article.id: [mention]}
     assert store.rejections(page_id=bad.id)[0].reason == "no_article"
     with pytest.raises(ValueError):
         other = make_page("<p>other</p>")
-        store.record_many([(other, make_article(other), refused, [])])
+        store.record_many([(other, make_article(other), refused, [], [])])
+
+
+def test_mentions_are_kept_with_their_article_in_text_order(store: Store) -> None:
+    page = make_page("<p>Kim met Putin in Moscow.</p>")
+    article = make_article(page, body=["Kim met Putin in Moscow."])
+    names = [
+        Mention(article.id, 17, 23, "GPE", "Moscow"),
+        Mention(article.id, 0, 3, "PERSON", "Kim"),
+        Mention(article.id, 8, 13, "PERSON", "Putin"),
+    ]
+    assert store.record(page, article, mentions=names)
+    assert store.mentions([article.id]) == {article.id: sorted(names, key=lambda m: m.start)}
+    assert store.mentions([]) == {}
+    stray = make_page("<p>stray</p>")
+    with pytest.raises(ValueError, match="mention of"):
+        store.record(stray, make_article(stray), mentions=names)
 
 
 def test_add_rejections_keeps_each_once(store: Store) -> None:

@@ -7,9 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from newsweave.claims import extract_claims
-from newsweave.models import Article, Claim, Quantity, Story
-from newsweave.nlp import load_spacy
+from newsweave.claims import extract_claims, find_mentions
+from newsweave.models import Article, Claim, Mention, Quantity, Story
 from newsweave.story import StoryReport, build_report, report_to_dict, report_to_markdown
 from newsweave.story.digest import timeline
 from newsweave.story.entities import attach_descriptions, merge_entities
@@ -101,8 +100,12 @@ def test_split_sentences_keeps_abbreviations() -> None:
     ]
 
 
+def _named(texts: list[str]) -> list[tuple[str, list[Mention]]]:
+    """Each text as an article's (text, mentions)."""
+    return [(a.text, find_mentions(a)) for a in (_article(t) for t in texts)]
+
+
 def test_entities_merge_spellings_acronyms_surnames_and_capitals() -> None:
-    nlp = load_spacy()
     texts = [
         "Ukrainian President Volodymyr Zelenskiy met officials of the National Intelligence "
         "Service in Seoul. The NIS said North Korean leader Kim Jong Un sent troops. "
@@ -111,7 +114,7 @@ def test_entities_merge_spellings_acronyms_surnames_and_capitals() -> None:
         "in the Kursk region continues.",
         "Fighting continued in Kursk.",
     ]
-    entities = merge_entities(doc.ents for doc in nlp.pipe(texts))
+    entities = merge_entities(_named(texts))
 
     def group(name: str) -> set[str]:
         for e in entities:
@@ -127,13 +130,12 @@ def test_entities_merge_spellings_acronyms_surnames_and_capitals() -> None:
 
 
 def test_entities_take_bracketed_short_forms_and_described_sources() -> None:
-    nlp = load_spacy()
     texts = [
         "Officers of the Security Service of Ukraine (SBU) met the head of Brazil's "
         "Federal Police.",
         "Spain's Guardia Civil said on Monday that Brazil's police had made arrests.",
     ]
-    entities = merge_entities(doc.ents for doc in nlp.pipe(texts))
+    entities = merge_entities(_named(texts))
     sbu = [e for e in entities if "SBU" in {e.name, *e.aliases}]
     assert sbu and "Security Service of Ukraine" in {sbu[0].name, *sbu[0].aliases}
 
@@ -196,6 +198,22 @@ def storm() -> StoryReport:
     )
     claims = [c for a in articles for c in extract_claims(a)]
     return build_report(story, articles, claims)
+
+
+def test_a_report_from_stored_mentions_reads_nothing_again(storm: StoryReport) -> None:
+    articles = _articles()
+    story = Story(
+        id="s1", title=storm.title, article_ids=[a.id for a in articles], syndicated={"c": "b"}
+    )
+    claims = [c for a in articles for c in extract_claims(a)]
+    mentions = {a.id: find_mentions(a) for a in articles}
+
+    class NoParser:
+        def pipe(self, *args: object, **kwargs: object) -> None:
+            raise AssertionError("the report ran the recogniser")
+
+    again = build_report(story, articles, claims, mentions=mentions, nlp=NoParser())  # type: ignore[arg-type]
+    assert again == storm
 
 
 def test_report_groups_the_storm_figures(storm: StoryReport) -> None:

@@ -27,6 +27,7 @@ _EXPORTS = {
     "StoreError": "newsweave.errors",
     "Article": "newsweave.models",
     "Claim": "newsweave.models",
+    "Mention": "newsweave.models",
     "Page": "newsweave.models",
     "Quantity": "newsweave.models",
     "Rejection": "newsweave.models",
@@ -36,10 +37,12 @@ _EXPORTS = {
     "process_page": "newsweave.pipeline",
 }
 
+# Written out, not derived from _EXPORTS: type checkers and linters read it statically.
 __all__ = [
     "Article",
     "Claim",
     "IngestReport",
+    "Mention",
     "Newsweave",
     "NewsweaveError",
     "NotFoundError",
@@ -69,5 +72,5 @@ if TYPE_CHECKING:
     from newsweave.api import Newsweave, extract_paths
     from newsweave.config import Settings
     from newsweave.errors import NewsweaveError, NotFoundError, PageError, StoreError
-    from newsweave.models import Article, Claim, Page, Quantity, Rejection, Story
+    from newsweave.models import Article, Claim, Mention, Page, Quantity, Rejection, Story
     from newsweave.pipeline import IngestReport, Processed, process_page

@@ -111,7 +111,10 @@ class Newsweave:
         """The cross-source comparison of one story: claims, entities, timeline, summary."""
         story = self.story(story_id)
         articles = self.articles(story.article_ids)
-        return build_report(story, articles, self.store.claims(story.article_ids))
+        ids = story.article_ids
+        return build_report(
+            story, articles, self.store.claims(ids), mentions=self.store.mentions(ids)
+        )
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search over article titles and bodies, best match first."""

@@ -2,7 +2,7 @@
 
 ``NEWSWEAVE_DB`` is the store's SQLAlchemy URL; ``NEWSWEAVE_HOME`` the folder for
 the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load;
-``NEWSWEAVE_PARSE_CACHE`` how many parsed paragraphs a process keeps.
+``NEWSWEAVE_PARSE_CACHE`` how many parsed paragraphs a process keeps for reuse.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def default_db_url() -> str:
 
 
 def parse_cache_size() -> int:
-    """``$NEWSWEAVE_PARSE_CACHE`` (0 turns the cache off), else the default."""
+    """``$NEWSWEAVE_PARSE_CACHE`` (0: only the article just read), else the default."""
     value = os.environ.get("NEWSWEAVE_PARSE_CACHE", "").strip()
     if not value:
         return DEFAULT_PARSE_CACHE

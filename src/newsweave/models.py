@@ -180,6 +180,21 @@ class Claim:
         return d
 
 
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name the entity recogniser found in an article.
+
+    ``label`` is the recogniser's (``PERSON``, ``ORG``, ``GPE``, ...);
+    ``start``/``end`` are character offsets of ``text`` in the article's ``text``.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    label: str
+    text: str
+
+
 @dataclass(slots=True)
 class Story:
     """Reports of one event: article ids in publication order.

@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsweave.claims import extract_claims
+from newsweave.claims import extract_claims, find_mentions
 from newsweave.cluster import GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
 from newsweave.errors import PageError
 from newsweave.extract import extract
 from newsweave.ingest import discover, read_file
-from newsweave.models import Article, Claim, Page, Rejection, Story, sort_time
+from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
 from newsweave.store import Store
 
 logger = logging.getLogger(__name__)
@@ -43,10 +43,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Processed:
-    """What one page became: its article and that article's claims."""
+    """What one page became: its article, that article's claims and the names it mentions."""
 
     article: Article
     claims: list[Claim]
+    mentions: list[Mention]
 
 
 def process_page(page: Page, *, reference_time: datetime | None = None) -> Processed | Rejection:
@@ -59,6 +60,7 @@ def process_page(page: Page, *, reference_time: datetime | None = None) -> Proce
     try:
         article = extract(page, reference_time=reference_time)
         claims = extract_claims(article)
+        mentions = find_mentions(article)
     except PageError as exc:
         return Rejection(page.source, exc.reason, exc.detail, page_id=page.id, raw=page.raw)
     except Exception as exc:  # a bug on one page must not sink the run
@@ -67,7 +69,7 @@ def process_page(page: Page, *, reference_time: datetime | None = None) -> Proce
         logger.debug("processing %s failed", page.source, exc_info=True)
         detail = f"internal error while processing: {type(exc).__name__}: {exc}"
         return Rejection(page.source, "processing_error", detail, page_id=page.id, raw=page.raw)
-    return Processed(article, claims)
+    return Processed(article, claims, mentions)
 
 
 @dataclass(slots=True)
@@ -160,7 +162,7 @@ def _store_page(
     if isinstance(result, Rejection):
         store.record(page, rejection=result)
         report.rejected.append(result)
-    elif store.record(page, result.article, claims=result.claims):
+    elif store.record(page, result.article, claims=result.claims, mentions=result.mentions):
         report.added.append(result.article.id)
 
 

@@ -2,7 +2,7 @@
 
 One transaction per partition (:meth:`Store.record_many
 <newsweave.store.Store.record_many>`): the partition's pages not yet stored go
-in with their articles, claims and rejections, all or nothing, so a crash
+in with their articles, claims, mentions and rejections, all or nothing, so a crash
 mid-load leaves whole partitions and a rerun stores nothing twice. On
 PostgreSQL the store writes them through ``COPY``.
 """
@@ -33,13 +33,15 @@ def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
     # go in, as a second ingest of the same bytes adds nothing.
     every = read_table(out_dir, "articles", partition).to_pylist()
     articles = {r["page_id"]: r for r in _first(every, lambda r: r["id"])}
-    claims: dict[str, list[Any]] = {}
-    for row in _first_copy(
-        read_table(out_dir, "claims", partition).to_pylist(),
-        {r["id"] for r in articles.values()},
-        Counter(r["id"] for r in every),
-    ):
-        claims.setdefault(row["article_id"], []).append(records.claim_from_row(row))
+    ids = {r["id"] for r in articles.values()}
+    copies = Counter(r["id"] for r in every)
+    claims, mentions = (
+        _by_article(read_table(out_dir, kind, partition).to_pylist(), ids, copies, convert)
+        for kind, convert in (
+            ("claims", records.claim_from_row),
+            ("mentions", records.mention_from_row),
+        )
+    )
     refused = {
         r["page_id"]: r
         for r in _first(rejections, lambda r: r["page_id"] if r["page_id"] in read else None)
@@ -54,6 +56,7 @@ def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
                 None if article is None else records.article_from_row(article),
                 None if rejection is None else records.rejection_from_row(rejection),
                 [] if article is None else claims.get(article["id"], []),
+                [] if article is None else mentions.get(article["id"], []),
             )
         )
     new = store.record_many(items)
@@ -77,23 +80,26 @@ def _first(rows: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], objec
     return kept
 
 
-def _first_copy(
-    claims: list[dict[str, Any]], articles: set[str], copies: Counter[str]
-) -> list[dict[str, Any]]:
-    """The claims of ``articles``, of each article's first copy only.
+def _by_article(
+    rows: list[dict[str, Any]],
+    articles: set[str],
+    copies: Counter[str],
+    convert: Callable[[dict[str, Any]], Any],
+) -> dict[str, list[Any]]:
+    """The claims (or mentions) rows of ``articles``, converted, of each article's first copy.
 
-    A page read twice gives the same claims twice, so an article that appears
-    ``k`` times has ``k`` equal lists of claims, one after another: the first
+    A page read twice gives the same rows twice, so an article that appears
+    ``k`` times has ``k`` equal lists of rows, one after another: the first
     ``1/k`` of its rows are one copy's.
     """
-    total = Counter(row["article_id"] for row in claims)
+    total = Counter(row["article_id"] for row in rows)
     taken: Counter[str] = Counter()
-    kept = []
-    for row in claims:
+    kept: dict[str, list[Any]] = {}
+    for row in rows:
         article = row["article_id"]
         if article in articles and taken[article] < total[article] // copies[article]:
             taken[article] += 1
-            kept.append(row)
+            kept.setdefault(article, []).append(convert(row))
     return kept
 
 

@@ -1,7 +1,7 @@
 """The per-page stages of one partition, run on a Dask worker: read, process, write.
 
-Each partition becomes four Parquet files, ``pages/``, ``articles/``,
-``claims/`` and ``rejections/part-NNNNN.parquet``, written under temporary
+Each partition becomes five Parquet files, ``pages/``, ``articles/``,
+``claims/``, ``mentions/`` and ``rejections/part-NNNNN.parquet``, written under temporary
 names and renamed into place, then a marker ``done/part-NNNNN.json`` with the
 counts, written last. A partition is finished exactly when its marker
 exists: a worker killed half-way leaves temporary files and no marker, and
@@ -36,6 +36,7 @@ KINDS = {
     "pages": records.PAGES,
     "articles": records.ARTICLES,
     "claims": records.CLAIMS,
+    "mentions": records.MENTIONS,
     "rejections": records.REJECTIONS,
 }
 #: Articles per row group: small, so that merging many runs holds little.
@@ -67,10 +68,16 @@ def part_path(out_dir: Path, kind: str, partition: Partition) -> Path:
 
 
 def finished(out_dir: Path, partition: Partition) -> PartitionResult | None:
-    """The result of ``partition`` if a run already finished it, else ``None``."""
+    """The result of ``partition`` if a run already finished it, else ``None``.
+
+    A partition an older version finished, without a kind of file this one
+    writes, is not finished: it is done again.
+    """
     try:
         data = json.loads(marker_path(out_dir, partition).read_bytes())
     except FileNotFoundError:
+        return None
+    if not all(part_path(out_dir, kind, partition).is_file() for kind in KINDS):
         return None
     return PartitionResult(**data)
 
@@ -144,6 +151,7 @@ class _Buffer:
             return
         self.articles.append(result.article)
         self.rows["claims"].extend(records.claim_row(c) for c in result.claims)
+        self.rows["mentions"].extend(records.mention_row(m) for m in result.mentions)
 
     def flush(self, writers: dict[str, pq.ParquetWriter], result: PartitionResult) -> None:
         self.articles.sort(key=lambda a: (sort_time(a.published), a.id))
@@ -169,5 +177,5 @@ class _Buffer:
 
 
 def read_table(out_dir: Path, kind: str, partition: Partition) -> pa.Table:
-    """One finished partition's table of ``kind`` (pages, articles, claims, rejections)."""
+    """One finished partition's table of ``kind`` (a key of :data:`KINDS`)."""
     return pq.read_table(part_path(out_dir, kind, partition), schema=KINDS[kind])

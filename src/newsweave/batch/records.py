@@ -1,4 +1,4 @@
-"""Pages, articles, claims and rejections as Arrow tables, and back, losslessly.
+"""Pages, articles, claims, mentions and rejections as Arrow tables, and back, losslessly.
 
 A batch run's output is its Parquet files, so each row keeps everything needed
 to rebuild the dataclass exactly: the page's raw bytes (its text only when it
@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
 
-from newsweave.models import Article, Claim, DroppedLine, Page, Quantity, Rejection, Story
+from newsweave.models import (
+    Article,
+    Claim,
+    DroppedLine,
+    Mention,
+    Page,
+    Quantity,
+    Rejection,
+    Story,
+)
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())
@@ -72,6 +82,17 @@ CLAIMS = pa.schema(
         ("qty_text", _STR),
         ("measure", _STR),
         ("when", _STR),
+    ]
+)
+
+#: Named after :class:`~newsweave.models.Mention`'s fields, so a row is its ``asdict``.
+MENTIONS = pa.schema(
+    [
+        ("article_id", _STR),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("label", _STR),
+        ("text", _STR),
     ]
 )
 
@@ -214,6 +235,14 @@ def claim_from_row(row: dict[str, Any]) -> Claim:
         measure=row["measure"],
         when=row["when"],
     )
+
+
+def mention_row(mention: Mention) -> dict[str, Any]:
+    return asdict(mention)
+
+
+def mention_from_row(row: dict[str, Any]) -> Mention:
+    return Mention(**row)
 
 
 def rejection_row(rejection: Rejection) -> dict[str, Any]:

@@ -10,10 +10,11 @@ story report needs everywhere; its attributions are read by pattern
 expression decides which is which, so on news text most words skip the parser.
 
 Consecutive parsed sentences stay one doc, so the parser sees them in context
-as before; entity-only sentences are one doc each. Docs are cached by paragraph
-(``NEWSWEAVE_PARSE_CACHE`` of them, see :mod:`newsweave.config`):
-when claims and the report run over the same articles in one process (the
-usual order), the report reuses the claims' docs instead of running NER again.
+as before; entity-only sentences are one doc each. Docs are cached by paragraph:
+the latest call's always, so that the claims and the entity mentions of an
+article share one parse, and ``NEWSWEAVE_PARSE_CACHE`` more (see
+:mod:`newsweave.config`), which syndicated copies and reports over articles just
+read reuse.
 """
 
 from __future__ import annotations
@@ -144,7 +145,9 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
         for i in missing:
             result[i] = [docs[i, s] for s, _, _ in runs[i]]
             _cache[(id(nlp), paragraphs[i])] = result[i]
-        while len(_cache) > keep:
+        # the latest call's paragraphs stay whatever the setting: claims and
+        # mentions read the same article one after the other
+        while len(_cache) > max(keep, len(paragraphs)):
             _cache.popitem(last=False)
     return [result[i] for i in range(len(paragraphs))]
 

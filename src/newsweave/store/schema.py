@@ -166,6 +166,23 @@ claims = sa.Table(
     sa.Index("ix_claims_article_id_start_offset", "article_id", "start_offset"),
 )
 
+# The names each article mentions (newsweave.claims.find_mentions), so that a
+# story report merges entities without running the recogniser again.
+mentions = sa.Table(
+    "mentions",
+    metadata,
+    sa.Column(
+        "article_id",
+        sa.String,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("start_offset", sa.Integer, primary_key=True),
+    sa.Column("end_offset", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
 # The story grouper's live state (see newsweave.cluster.StoryGrouper.state), so
 # an ingest adds its new articles to the stories there are instead of
 # regrouping everything. One row; written with the memberships it describes.

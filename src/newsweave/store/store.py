@@ -19,7 +19,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsweave.errors import StoreError
-from newsweave.models import Article, Claim, DroppedLine, Page, Quantity, Rejection, Story
+from newsweave.models import (
+    Article,
+    Claim,
+    DroppedLine,
+    Mention,
+    Page,
+    Quantity,
+    Rejection,
+    Story,
+)
 from newsweave.store import migrate, schema, search
 from newsweave.store.engine import IMMEDIATE, create, parse_url, safe_url
 from newsweave.store.search import SearchHit
@@ -133,14 +142,15 @@ class Store:
         rejection: Rejection | None = None,
         *,
         claims: list[Claim] | None = None,
+        mentions: list[Mention] | None = None,
     ) -> bool:
-        """Store a page with its article and claims, or its rejection, all or nothing.
+        """Store a page with its article, claims and mentions, or its rejection, all or nothing.
 
         Returns ``False`` and writes nothing when the page is already stored, so
         ingesting the same input again (or resuming after a crash) is harmless.
         A rejection without a ``page_id`` is filed under this page.
         """
-        _check_record(page, article, rejection, claims or [])
+        _check_record(page, article, rejection, claims or [], mentions or [])
         now = datetime.now(UTC)
         with self._write() as conn:
             if not _inserted(conn, self._insert(schema.pages).values(_page_row(page, now))):
@@ -149,6 +159,8 @@ class Store:
                 conn.execute(schema.articles.insert().values(_article_row(article, now)))
             if claims:
                 conn.execute(schema.claims.insert(), [_claim_row(claim) for claim in claims])
+            if mentions:
+                conn.execute(schema.mentions.insert(), [_mention_row(m) for m in mentions])
             if rejection is not None:
                 row = _rejection_row(rejection, now)
                 row["page_id"] = rejection.page_id or page.id
@@ -156,9 +168,10 @@ class Store:
         return True
 
     def record_many(
-        self, items: Iterable[tuple[Page, Article | None, Rejection | None, list[Claim]]]
+        self,
+        items: Iterable[tuple[Page, Article | None, Rejection | None, list[Claim], list[Mention]]],
     ) -> int:
-        """Store many pages, each with its article and claims or its rejection, at once.
+        """Store many pages, each with its article, claims and mentions or its rejection, at once.
 
         One transaction, what :meth:`record` does page by page: pages already
         stored, and later copies of a page given twice, are skipped with all
@@ -171,21 +184,23 @@ class Store:
             schema.pages: [],
             schema.articles: [],
             schema.claims: [],
+            schema.mentions: [],
             schema.rejected: [],
         }
         with self._write() as conn:
             ids = list({page.id for page, *_ in items})
             query = sa.select(schema.pages.c.id).where(self._among(schema.pages.c.id, ids))
             seen = set(conn.execute(query).scalars()) if ids else set()
-            for page, article, rejection, claims in items:
+            for page, article, rejection, claims, mentions in items:
                 if page.id in seen:
                     continue
                 seen.add(page.id)
-                _check_record(page, article, rejection, claims)
+                _check_record(page, article, rejection, claims, mentions)
                 rows[schema.pages].append(_page_row(page, now))
                 if article is not None:
                     rows[schema.articles].append(_article_row(article, now))
                     rows[schema.claims].extend(_claim_row(claim) for claim in claims)
+                    rows[schema.mentions].extend(_mention_row(m) for m in mentions)
                 if rejection is not None:
                     row = _rejection_row(rejection, now)
                     row["page_id"] = rejection.page_id or page.id
@@ -492,6 +507,29 @@ class Store:
         with self._read() as conn:
             return [_claim(row) for row in conn.execute(query)]
 
+    def mentions(self, article_ids: Iterable[str]) -> dict[str, list[Mention]]:
+        """The names these articles mention, in text order, by article id.
+
+        Articles stored before mentions were kept, and those that name nothing,
+        are left out.
+        """
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted:
+            return {}
+        m = schema.mentions.c
+        query = (
+            sa.select(schema.mentions)
+            .where(self._among(m.article_id, wanted))
+            .order_by(m.article_id, m.start_offset)
+        )
+        found: dict[str, list[Mention]] = {}
+        with self._read() as conn:
+            for row in conn.execute(query):
+                found.setdefault(row.article_id, []).append(
+                    Mention(row.article_id, row.start_offset, row.end_offset, row.label, row.text)
+                )
+        return found
+
     # -- search and counts -------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
@@ -718,6 +756,16 @@ def _claim_row(claim: Claim) -> dict[str, Any]:
     }
 
 
+def _mention_row(mention: Mention) -> dict[str, Any]:
+    return {
+        "article_id": mention.article_id,
+        "start_offset": mention.start,
+        "end_offset": mention.end,
+        "label": mention.label,
+        "text": mention.text,
+    }
+
+
 def _claim(row: Any) -> Claim:
     quantity = None
     if row.approximate is not None:
@@ -745,16 +793,23 @@ def _check_claims(article_id: str, claims: list[Claim]) -> None:
 
 
 def _check_record(
-    page: Page, article: Article | None, rejection: Rejection | None, claims: list[Claim]
+    page: Page,
+    article: Article | None,
+    rejection: Rejection | None,
+    claims: list[Claim],
+    mentions: list[Mention],
 ) -> None:
     if article is not None and rejection is not None:
         raise ValueError("a page has an article or a rejection, not both")
     if article is not None and article.page_id != page.id:
         raise ValueError(f"article {article.id} is of page {article.page_id}, not {page.id}")
-    if claims and article is None:
-        raise ValueError("claims need the article they come from")
-    if claims and article is not None:
+    if (claims or mentions) and article is None:
+        raise ValueError("claims and mentions need the article they come from")
+    if article is not None:
         _check_claims(article.id, claims)
+        for mention in mentions:
+            if mention.article_id != article.id:
+                raise ValueError(f"mention of {mention.article_id} given for {article.id}")
 
 
 def _copy(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -1,6 +1,7 @@
 """Named entities of a story, merged across spellings, forms and outlets.
 
-Mentions come from spaCy's NER; two forms are the same entity when
+Mentions come from spaCy's NER (:func:`~newsweave.claims.mentions.find_mentions`);
+two forms are the same entity when
 
 - they normalise alike ("the Kursk region" / "Kursk", "North Korea's" / "North Korea");
 - they are people's names whose surnames are within a small edit distance
@@ -25,11 +26,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from spacy.tokens import Span
-
+from newsweave.models import Mention
 from newsweave.story.model import Entity
 
-LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 #: Words that only say what kind of place a name is.
 _GENERIC = frozenset(
     "region province oblast state city county district territory area republic island".split()
@@ -136,32 +135,26 @@ class _Union:
         self.parent[self.find(a)] = self.find(b)
 
 
-def merge_entities(articles: Iterable[Iterable[Span]]) -> list[Entity]:
-    """The entities mentioned in the articles (their entity spans), merged, most mentioned first."""
+def merge_entities(articles: Iterable[tuple[str, Iterable[Mention]]]) -> list[Entity]:
+    """The entities that (text, mentions) pairs of articles name, merged, most mentioned first."""
     counts: Counter[str] = Counter()
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     per_doc: list[set[str]] = []
     bracketed: list[tuple[str, str]] = []
-    for ents in articles:
+    for text, mentions in articles:
         seen = set()
-        doc, text = None, ""
-        for ent in ents:
-            if ent.label_ not in LABELS:
-                continue
-            surface = _surface(ent.text)
+        for mention in mentions:
+            surface = _surface(mention.text)
             if len(surface) < 2 or not surface[0].isalpha():
                 continue
-            if ent.doc is not doc:
-                # Doc.text joins every token each time it is read
-                doc, text = ent.doc, ent.doc.text
             # the tagger leaves "region" out of "the Kursk region"; keep the form as written
-            if kind := _GENERIC_AFTER.match(text, ent.end_char):
+            if kind := _GENERIC_AFTER.match(text, mention.end):
                 surface = f"{surface} {kind.group(1)}"
             counts[surface] += 1
-            labels[surface][ent.label_] += 1
+            labels[surface][mention.label] += 1
             seen.add(surface)
             # "Security Service of Ukraine (SBU)": the bracket names it whatever its letters
-            after = _BRACKETED.match(text, ent.end_char)
+            after = _BRACKETED.match(text, mention.end)
             if after and after.group(1) != surface:
                 bracketed.append((surface, after.group(1)))
         per_doc.append(seen)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from spacy.language import Language
 
-from newsweave.claims.parse import parse
-from newsweave.models import Article, Claim, Story, iso, sort_time
-from newsweave.nlp import load_spacy
+from newsweave.claims.mentions import find_mentions
+from newsweave.models import Article, Claim, Mention, Story, iso, sort_time
 from newsweave.story.digest import summarize, timeline, unique_details
 from newsweave.story.entities import attach_descriptions, merge_entities
 from newsweave.story.groups import group_claims
@@ -28,15 +29,22 @@ def _ref(article: Article) -> ArticleRef:
 
 
 def build_report(
-    story: Story, articles: list[Article], claims: list[Claim], *, nlp: Language | None = None
+    story: Story,
+    articles: list[Article],
+    claims: list[Claim],
+    *,
+    mentions: Mapping[str, Sequence[Mention]] | None = None,
+    nlp: Language | None = None,
 ) -> StoryReport:
     """What the story's outlets agree on, where their figures differ, and when.
 
     ``articles`` are the story's articles (any order) and ``claims`` theirs, as
-    :func:`~newsweave.claims.extract_claims` gives them. A syndicated copy
+    :func:`~newsweave.claims.extract_claims` gives them. ``mentions`` holds the
+    names found in articles earlier, by article id (as the store keeps them); an
+    article not in it is read again with ``nlp``. A syndicated copy
     (``story.syndicated``) is listed but not counted again.
     """
-    nlp = nlp or load_spacy()
+    known = mentions or {}
     wanted = set(story.article_ids)
     chosen = [a for a in articles if a.id in wanted] or list(articles)
     chosen.sort(key=lambda a: sort_time(a.published))
@@ -44,9 +52,8 @@ def build_report(
     originals = [a for a in chosen if story.syndicated.get(a.id) not in present]
     ids = {a.id for a in originals}
 
-    mentions = [
-        [ent for pieces in parse(nlp, a.body) for piece in pieces for ent in piece.doc.ents]
-        for a in originals
+    named = [
+        (a.text, known[a.id] if a.id in known else find_mentions(a, nlp=nlp)) for a in originals
     ]
     sentences = story_sentences(originals)
     sim = similarity([s.text for s in sentences])
@@ -55,7 +62,7 @@ def build_report(
         (c.article_id, c.start) for c in mine if c.quantity is not None and c.article_id in ids
     }
 
-    entities = merge_entities(mentions)
+    entities = merge_entities(named)
     # sources described rather than named ("South Korea's spy agency")
     attach_descriptions(entities, (c.source for c in mine if c.source), [a.text for a in originals])
     dates = [a.published for a in chosen if a.published is not None]
