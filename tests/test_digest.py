@@ -19,6 +19,7 @@ from newsweave.story.sentences import Sentence, similarity
         ("and yes the state spent nearly half a million dollars on it.", False),
         ("See the full list of winners at https://example.com/winners today.", False),
         ("Too short to say much.", False),
+        (" ".join(["The governor defended the campaign"] * 11) + ".", False),  # run together
     ],
 )
 def test_well_formed(text: str, ok: bool) -> None:

@@ -100,6 +100,21 @@ def test_split_sentences_keeps_abbreviations() -> None:
     ]
 
 
+def test_split_sentences_keep_quotations_the_sentence_goes_on_after() -> None:
+    text = (
+        "South Dakota's “Meth. We're on it.” ad campaign cost $449,000. "
+        "“We will fight. We will win,” he said. “It works.” (It did.) Then he left."
+    )
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    assert parts == [
+        "South Dakota's “Meth. We're on it.” ad campaign cost $449,000.",
+        "“We will fight. We will win,” he said.",
+        "“It works.”",
+        "(It did.)",
+        "Then he left.",
+    ]
+
+
 def _named(texts: list[str]) -> list[tuple[str, list[Mention]]]:
     """Each text as an article's (text, mentions)."""
     return [(a.text, find_mentions(a)) for a in (_article(t) for t in texts)]

@@ -31,6 +31,9 @@ REDUNDANT = 0.3
 MMR_LAMBDA = 0.7
 #: Sentences shorter than this (in words) are too thin to summarise or list.
 MIN_WORDS = 6
+#: Longer than this, a "sentence" is usually text run together (a link's
+#: pop-up glued into the sentence around it), and hard to read alone anyway.
+MAX_WORDS = 50
 #: How much each further outlet carrying a sentence adds to its centrality.
 CORROBORATION = 0.5
 _LINK_RE = re.compile(r"https?://|pic\.twitter\.com|www\.", re.IGNORECASE)
@@ -70,14 +73,16 @@ def _centrality(sim: np.ndarray, damping: float = 0.85, rounds: int = 50) -> np.
 
 
 def well_formed(text: str) -> bool:
-    """A statement that reads alone: long enough, closed, quotes balanced, no link.
+    """A statement that reads alone: neither thin nor run-on, closed, quotes balanced, no link.
 
     Headlines of linked stories, questions to the reader, embedded posts'
     links and fragments cut inside a quotation ("South Dakota's “Meth.") are
     not what a summary or a list of details should quote.
     """
     words = text.split()
-    if len(words) < MIN_WORDS or (not text[0].isupper() and text[0] not in "“\"'‘"):
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        return False
+    if not text[0].isupper() and text[0] not in "“\"'‘":
         return False
     if text.rstrip("”\"’')")[-1:] not in (".", "!") or _LINK_RE.search(text):
         return False
