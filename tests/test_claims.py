@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newsweave.claims import extract_claims, find_times, measure_key, parse_quantity
+from newsweave.claims import extract_claims, find_mentions, find_times, measure_key, parse_quantity
 from newsweave.claims import parse as parsing
 from newsweave.claims.parse import needs_parse
 from newsweave.errors import NewsweaveError
@@ -424,3 +424,15 @@ def test_say_cues_match_whole_words_in_any_case() -> None:
     assert SAY_CUE_RE.search("Officials STATED it").group(0) == "STATED"
     assert SAY_CUE_RE.search("a statement, then according  to X").group(0) == "according  to"
     assert SAY_CUE_RE.search("the statesman left") is None
+
+
+def test_mentions_point_into_the_article_text() -> None:
+    article = _article(
+        "Ukrainian President Volodymyr Zelenskyy met NIS officials in Seoul on Friday.",
+        "About 300 North Korean soldiers died, the agency said. Kim Jong Un did not comment.",
+    )
+    mentions = find_mentions(article)
+    assert [m.text for m in mentions] == [article.text[m.start : m.end] for m in mentions]
+    assert {m.text for m in mentions} >= {"Volodymyr Zelenskyy", "Seoul", "Kim Jong Un"}
+    assert not any(m.label in ("DATE", "CARDINAL") for m in mentions)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
