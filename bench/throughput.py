@@ -272,12 +272,12 @@ def table(results: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000], help="none: only redraw")
     parser.add_argument("--configs", nargs="+", default=["single", "dask1", "dask2"])
     parser.add_argument("--partition-size", type=int, default=250)
     parser.add_argument("--parse-cache", type=int, default=0, help="paragraphs kept across pages")
     parser.add_argument("--work", type=Path, default=Path("/tmp/nw-throughput"))
-    parser.add_argument("--svg", type=Path)
+    parser.add_argument("--svg", type=Path, help="chart of all --results lines, else this run")
     parser.add_argument("--results", type=Path, help="append each result as a JSON line")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -295,8 +295,11 @@ def main() -> None:
             if args.results:
                 with args.results.open("a") as stream:
                     stream.write(json.dumps(result) + "\n")
-    print(table(results))
+    if results:
+        print(table(results))
     if args.svg:
+        if args.results:
+            results = [json.loads(line) for line in args.results.read_text().splitlines()]
         svg(results, args.svg)
 
 

@@ -81,6 +81,9 @@ def sample_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("batch") / "out"
     report = batch([SAMPLES], out)
     assert report.done == report.partitions > 1
+    plan = Plan.load(out)
+    assert plan is not None
+    assert all(finished(out, p).rss_mb > 0 for p in plan.partitions)  # type: ignore[union-attr]
     return out
 
 
