@@ -19,7 +19,8 @@ For each size and configuration a fresh subprocess runs:
 
 * ``single``: ``process_page`` over every page, then :func:`newsweave.cluster.group`;
 * ``dask1`` / ``dask2``: :func:`newsweave.batch.run_batch` on a local cluster of
-  1 or 2 worker processes of one thread each (no store).
+  1 or 2 worker processes of one thread each (no store), set up as ``run_batch``
+  sets up its own (``WORKER_CONFIG``).
 
 It reports wall time (model loading and, for Dask, cluster start-up included),
 pages per second, time per page, and peak RSS of the driver and of each worker.
@@ -139,11 +140,14 @@ def run_single(corpus: Path) -> dict:
 
 def run_dask(corpus: Path, workers: int, partition_size: int, out: Path) -> dict:
     """Child: run_batch on a local cluster this process starts and measures."""
+    import dask
     from distributed import Client, LocalCluster
 
     from newsweave.batch import run_batch
+    from newsweave.batch.run import WORKER_CONFIG
 
     with (
+        dask.config.set(WORKER_CONFIG),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

@@ -28,6 +28,13 @@ from newsweave.store import Store
 if TYPE_CHECKING:
     from distributed import Client
 
+#: Dask settings for the workers of the local cluster a run starts. Dask's
+#: statistical profiler samples each worker's stack every 10 ms and keeps an hour
+#: of profiles for a dashboard these runs do not serve: a worker's memory grew
+#: with every partition while it ran (see docs/benchmarks.md). Give the same to
+#: a cluster of your own (``distributed.worker.profile.enabled: false``).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+
 #: Called once per finished partition (also for those a previous run finished):
 #: (its result, partitions finished, partitions in all).
 BatchProgress = Callable[[PartitionResult, int, int], None]
@@ -156,6 +163,7 @@ def _compute(
 @contextmanager
 def _client(scheduler: str | None, workers: int | None, processes: bool) -> Iterator[Client]:
     # Imported here: dask is the optional `batch` extra, and planning needs none of it.
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
@@ -165,6 +173,7 @@ def _client(scheduler: str | None, workers: int | None, processes: bool) -> Iter
     # Worker processes talk TCP on loopback only; threads use in-process queues.
     where = {"host": "127.0.0.1"} if processes else {}
     with (
+        dask.config.set(WORKER_CONFIG),
         LocalCluster(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
