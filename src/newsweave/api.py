@@ -110,10 +110,9 @@ class Newsweave:
     def report(self, story_id: str) -> StoryReport:
         """The cross-source comparison of one story: claims, entities, timeline, summary."""
         story = self.story(story_id)
-        articles = self.articles(story.article_ids)
         ids = story.article_ids
         return build_report(
-            story, articles, self.store.claims(ids), mentions=self.store.mentions(ids)
+            story, self.articles(ids), self.store.claims(ids), mentions=self.store.mentions(ids)
         )
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:

@@ -55,7 +55,7 @@ from newsweave.claims.lexicon import (
     noun_class,
 )
 from newsweave.claims.numbers import Figure, find_figures, unit_of
-from newsweave.claims.parse import parse
+from newsweave.claims.parse import parse, parse_body
 from newsweave.claims.timex import TimeExpr, find_times
 from newsweave.models import Article, Claim, Quantity
 from newsweave.nlp import load_spacy
@@ -487,8 +487,7 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
     nlp = nlp or load_spacy()
     sources = _Sources()
     claims: list[Claim] = []
-    base = 0
-    for paragraph, pieces in zip(article.body, parse(nlp, article.body), strict=True):
+    for base, pieces in parse_body(nlp, article.body):
         before: Attribution | None = None
         previous: list[Claim] = []
         for piece in pieces:
@@ -507,7 +506,6 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
                     before = None
                 claims.extend(found)
                 previous = found
-        base += len(paragraph) + 2
     return claims
 
 

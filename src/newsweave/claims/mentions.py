@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from newsweave.claims.parse import parse
+from newsweave.claims.parse import parse_body
 from newsweave.models import Article, Mention
 from newsweave.nlp import load_spacy
 
@@ -23,8 +23,7 @@ def find_mentions(article: Article, *, nlp: Language | None = None) -> list[Ment
     """The names in ``article`` with :data:`LABELS`, in text order, offsets into its text."""
     nlp = nlp or load_spacy()
     found: list[Mention] = []
-    base = 0
-    for paragraph, pieces in zip(article.body, parse(nlp, article.body), strict=True):
+    for base, pieces in parse_body(nlp, article.body):
         for piece in pieces:
             at = base + piece.offset
             found.extend(
@@ -32,5 +31,4 @@ def find_mentions(article: Article, *, nlp: Language | None = None) -> list[Ment
                 for e in piece.doc.ents
                 if e.label_ in LABELS
             )
-        base += len(paragraph) + 2
     return found

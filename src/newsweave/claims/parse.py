@@ -152,6 +152,15 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
     return [result[i] for i in range(len(paragraphs))]
 
 
+def parse_body(nlp: Language, body: Sequence[str]) -> Iterator[tuple[int, list[Piece]]]:
+    """Each paragraph of an article's ``body`` as its pieces, with where it starts
+    in the article's text (paragraphs joined by a blank line, as ``Article.text``)."""
+    start = 0
+    for paragraph, pieces in zip(body, parse(nlp, body), strict=True):
+        yield start, pieces
+        start += len(paragraph) + 2
+
+
 def clear_cache() -> None:
     """Forget every parsed paragraph (for timing cold runs)."""
     _cache.clear()

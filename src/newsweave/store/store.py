@@ -786,10 +786,12 @@ def _claim(row: Any) -> Claim:
     )
 
 
-def _check_claims(article_id: str, claims: list[Claim]) -> None:
-    for claim in claims:
-        if claim.article_id != article_id:
-            raise ValueError(f"claim of {claim.article_id} given for {article_id}")
+def _check_claims(article_id: str, items: Sequence[Claim | Mention]) -> None:
+    """Every claim (or mention) given with an article is that article's."""
+    for item in items:
+        if item.article_id != article_id:
+            kind = type(item).__name__.lower()
+            raise ValueError(f"{kind} of {item.article_id} given for {article_id}")
 
 
 def _check_record(
@@ -806,10 +808,7 @@ def _check_record(
     if (claims or mentions) and article is None:
         raise ValueError("claims and mentions need the article they come from")
     if article is not None:
-        _check_claims(article.id, claims)
-        for mention in mentions:
-            if mention.article_id != article.id:
-                raise ValueError(f"mention of {mention.article_id} given for {article.id}")
+        _check_claims(article.id, [*claims, *mentions])
 
 
 def _copy(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
