@@ -65,6 +65,40 @@ def test_featurize_shape_and_title() -> None:
     assert find_title(lines) == title
 
 
+def test_a_signed_headline_beats_an_earlier_teaser_on_the_same_story() -> None:
+    # A teaser on the same story above the article (express.co.uk's layout):
+    # the headline is the line with the byline under it.
+    page = """\
+* Senator threatened on Facebook and Twitter, court hears
+* Council debates new rules for city parking
+Politics
+
+Man pleads guilty to threatening senator
+
+By Jane Roe - 11/18/19 11:04 PM EST
+
+A man pleaded guilty on Monday to threatening to kill a senator, prosecutors said.
+He had posted the threat on Facebook and repeated it on Twitter, the court heard.
+His sentencing is scheduled for February, according to the prosecutors' statement.
+"""
+    lines = split_lines(page)
+    assert lines[find_title(lines)].text == "Man pleads guilty to threatening senator"
+
+
+@pytest.mark.parametrize(
+    ("text", "share_bar"),
+    [
+        ("Facebook Twitter LinkedIn", True),
+        ("Share: Facebook | Twitter | Email", True),
+        ("Print Email", True),
+        ("Facebook", False),
+        ("He posted it on Facebook and Twitter.", False),
+    ],
+)
+def test_share_bars_are_calls_to_action(text: str, share_bar: bool) -> None:
+    assert (CTA_RE.search(text) is not None) == share_bar
+
+
 def test_furniture_is_capped_and_body_found() -> None:
     lines = split_lines(PAGE)
     features, _ = featurize(lines)
@@ -123,6 +157,7 @@ def test_distance_to_nearest_flag() -> None:
         "Subscribe to our newsletter",
         "© 2025 Example Media",
         "Contact us at desk@example.org",
+        "Facebook Twitter LinkedIn",
         "Read it at www.example.com today",
         "The council met on Monday and agreed the plan, the mayor said.",
     ],

@@ -45,6 +45,10 @@ from newsweave.extract.patterns import (
 
 #: How far below the best headline score the chosen (earliest) headline may be.
 TITLE_MARGIN = 0.3
+#: Headline score bonus when a byline or a date line follows within ``BYLINE_REACH``
+#: lines (a dek or a comment count may sit between).
+BYLINE_BONUS = 0.3
+BYLINE_REACH = 3
 #: A timestamp line is short: the expression (at most ~30 characters) plus a little.
 _RELATIVE_MAX_CHARS = 48
 #: The longest of RELATIVE_WORD_RE's words ("aujourd'hui").
@@ -218,6 +222,7 @@ def _find_title(facts: _Facts) -> int | None:
     counts = Counter(keys)
     prose_at = np.flatnonzero(facts.flag("prose")).tolist()
     headline = facts.flag("headline")
+    signed = (facts.flag("byline") > 0) | (facts.flag("date_line") > 0)
     scored: list[tuple[int, float]] = []
     p = 0
     for i in range(min(n, max(20, int(n * 0.7)))):
@@ -243,6 +248,7 @@ def _find_title(facts: _Facts) -> int | None:
             overlap
             + (0.25 if counts[key] > 1 else 0.0)
             + 0.1 * min(prose_words / 100, 3.0)
+            + (BYLINE_BONUS if signed[i + 1 : i + 1 + BYLINE_REACH].any() else 0.0)
             - 0.02 * max(0.0, n_words[i] - 20)
         )
         scored.append((i, score))

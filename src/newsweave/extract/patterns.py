@@ -201,6 +201,9 @@ CTA_RE = re.compile(
     r"all rights reserved|copyright|baca (?:juga|selengkapnya)|klik di sini|unduh aplikasi|"
     r"lesen sie auch|mehr zum thema|jetzt abonnieren|lire aussi|abonnez-vous|"
     r"lee también|suscríbete|leia também|leggi anche|lees ook)\b"
+    # a share widget: nothing but the names of the networks to share on
+    r"|^(?:(?:share|facebook|twitter|linkedin|pinterest|whatsapp|reddit|e-?mail|print|"
+    r"flipboard|tumblr|messenger|telegram|copy link)\W*){2,}$"
     r"|©",
     re.IGNORECASE,
 )
@@ -209,7 +212,8 @@ CTA_WORDS: frozenset[str] = frozenset(
     "click read download app subscribe sign log login newsletter follow share comment comments "
     "google whatsapp telegram store try advertisement sponsored cookie privacy terms rights "
     "copyright baca klik unduh lesen mehr jetzt lire abonnez lee suscríbete leia leggi "
-    "lees".split()
+    "lees facebook twitter linkedin pinterest reddit email mail print flipboard tumblr "
+    "messenger copy".split()
 )
 #: Headings that open the tail of a page: related stories, comments, more news.
 TAIL_HEADING_RE = re.compile(

@@ -39,8 +39,8 @@ from newsweave.extract.segmenter import (
 
 _TOKEN_RE = re.compile(r"\w+")
 
-#: Few trees: prediction time grows with the number of trees (not their leaves), and
-#: extraction must stay fast. Set for speed, not tuned on the development set.
+#: Prediction time grows with the number of trees (not their leaves), and extraction
+#: must stay fast. These settings were set for speed, not tuned on the development set.
 PARAMS: dict[str, object] = {
     "objective": "binary",
     "learning_rate": 0.1,
@@ -56,7 +56,9 @@ PARAMS: dict[str, object] = {
     "verbosity": -1,
     "seed": 7,
 }
-ROUNDS = 80
+#: Chosen by cross-validation on the development set (mean F1 over four fold
+#: assignments) among 80, 150, 200, 250 and 400 rounds: 0.922, 0.930, 0.926, 0.929, 0.927.
+ROUNDS = 150
 #: Folds for the out-of-fold first-pass scores the second pass is trained on.
 INNER_FOLDS = 5
 
