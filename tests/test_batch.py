@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -105,6 +106,17 @@ def test_batch_gives_what_ingest_gives(
         assert (again.done, again.skipped, again.stored) == (0, report.partitions, 0)
         assert store_snapshot(url) == reference
     assert snapshot(tmp_path / "out") == snapshot(sample_batch)
+
+
+def test_grouping_reads_articles_without_their_page_leftovers(sample_batch: Path) -> None:
+    plan = Plan.load(sample_batch)
+    assert plan is not None
+    done = [(p, finished(sample_batch, p)) for p in plan.partitions]
+    whole = list(articles_in_order(sample_batch, done))
+    light = list(articles_in_order(sample_batch, done, leftovers=False))
+    assert any(a.dropped for a in whole) and any(a.diagnostics for a in whole)
+    assert all(not a.dropped and not a.diagnostics for a in light)
+    assert light == [replace(a, dropped=[], diagnostics={}) for a in whole]
 
 
 def test_parquet_rows_rebuild_pages_articles_claims_and_mentions(

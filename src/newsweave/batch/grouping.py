@@ -26,26 +26,39 @@ from newsweave.models import Article, Story, sort_time
 STORIES_FILE = "stories.parquet"
 
 
-def _run(path: Path, first: int, end: int) -> Iterator[tuple[datetime, str, Article]]:
+#: What an article keeps of its page beside the article: the dropped lines
+#: (often most of an HTML page) and the extraction's diagnostics.
+_PAGE_LEFTOVERS = {"dropped": "[]", "diagnostics": "{}"}
+
+
+def _run(
+    path: Path, first: int, end: int, leftovers: bool
+) -> Iterator[tuple[datetime, str, Article]]:
     """One sorted run's articles with their sort key, one row group read at a time."""
+    columns = None if leftovers else [n for n in records.ARTICLES.names if n not in _PAGE_LEFTOVERS]
     with pq.ParquetFile(path) as parquet:
         for group in range(first, end):
-            for row in parquet.read_row_group(group).to_pylist():
-                article = records.article_from_row(row)
+            for row in parquet.read_row_group(group, columns=columns).to_pylist():
+                article = records.article_from_row(row if leftovers else row | _PAGE_LEFTOVERS)
                 yield sort_time(article.published), article.id, article
 
 
 def articles_in_order(
-    out_dir: Path, done: Sequence[tuple[Partition, PartitionResult]]
+    out_dir: Path,
+    done: Sequence[tuple[Partition, PartitionResult]],
+    *,
+    leftovers: bool = True,
 ) -> Iterator[Article]:
     """Every article of the finished partitions once, in publication order.
 
     The same page in two input files gives the same article twice; the copies
     sort next to each other and only the first is yielded, as a store keeps
-    only the first.
+    only the first. With ``leftovers=False`` the articles come without their
+    dropped lines and diagnostics, which grouping does not read: the merge
+    holds a row group of every run at once, and those are most of its memory.
     """
     runs = [
-        _run(part_path(out_dir, "articles", partition), first, end)
+        _run(part_path(out_dir, "articles", partition), first, end, leftovers)
         for partition, result in done
         for first, end in result.runs
     ]
@@ -64,7 +77,7 @@ def group_batch(
     """Group every article of the batch; the grouper and how many articles it saw."""
     grouper = StoryGrouper(config)
     count = 0
-    for article in articles_in_order(out_dir, done):
+    for article in articles_in_order(out_dir, done, leftovers=False):
         grouper.add(article)
         count += 1
     return grouper, count
