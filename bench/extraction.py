@@ -178,6 +178,8 @@ def main() -> None:
         "--splits",
         type=int,
         default=4,
+        choices=range(1, 101),
+        metavar="N",
         help="repeat the CV over N fold assignments and average (one is noisy on 88 pages)",
     )
     parser.add_argument("--worst", type=int, default=0, help="list the N worst CV text pages")
@@ -190,12 +192,9 @@ def main() -> None:
     htmls = [html_page(p) for p in pages]
     rows = []
 
-    cv_scores = []
-    for split in range(args.splits):
-        pairs = cross_validated_text(pages, args.folds, split)
-        cv_scores.append(score(pairs))
-        if split == 0:
-            cv_pairs = pairs
+    cv_runs = [cross_validated_text(pages, args.folds, split) for split in range(args.splits)]
+    cv_scores = [score(pairs) for pairs in cv_runs]
+    cv_pairs = cv_runs[0]
     cv_mean = tuple(statistics.mean(s[k] for s in cv_scores) for k in range(3))
     extract(texts[0])  # load the shipped model and language detector before timing
     _, speed = timed(texts, lambda page: body_or_empty(extract, page))

@@ -26,16 +26,17 @@ from newsweave.models import Article, Story, sort_time
 STORIES_FILE = "stories.parquet"
 
 
-#: What an article keeps of its page beside the article: the dropped lines
-#: (often most of an HTML page) and the extraction's diagnostics.
+#: What an article keeps of its page beside the article, with the empty values
+#: it gets when read without them: the dropped lines and the diagnostics.
 _PAGE_LEFTOVERS = {"dropped": "[]", "diagnostics": "{}"}
+_WITHOUT_LEFTOVERS = [n for n in records.ARTICLES.names if n not in _PAGE_LEFTOVERS]
 
 
 def _run(
     path: Path, first: int, end: int, leftovers: bool
 ) -> Iterator[tuple[datetime, str, Article]]:
     """One sorted run's articles with their sort key, one row group read at a time."""
-    columns = None if leftovers else [n for n in records.ARTICLES.names if n not in _PAGE_LEFTOVERS]
+    columns = None if leftovers else _WITHOUT_LEFTOVERS
     with pq.ParquetFile(path) as parquet:
         for group in range(first, end):
             for row in parquet.read_row_group(group, columns=columns).to_pylist():
@@ -55,7 +56,8 @@ def articles_in_order(
     sort next to each other and only the first is yielded, as a store keeps
     only the first. With ``leftovers=False`` the articles come without their
     dropped lines and diagnostics, which grouping does not read: the merge
-    holds a row group of every run at once, and those are most of its memory.
+    holds a decoded row group of every run at once, and reading less of each
+    makes it lighter and faster.
     """
     runs = [
         _run(part_path(out_dir, "articles", partition), first, end, leftovers)

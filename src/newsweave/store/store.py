@@ -488,7 +488,7 @@ class Store:
 
     def replace_claims(self, article_id: str, claims: list[Claim]) -> None:
         """Replace all claims of one article with ``claims``."""
-        _check_claims(article_id, claims)
+        _check_owned(article_id, claims)
         with self._write() as conn:
             conn.execute(schema.claims.delete().where(schema.claims.c.article_id == article_id))
             if claims:
@@ -786,7 +786,7 @@ def _claim(row: Any) -> Claim:
     )
 
 
-def _check_claims(article_id: str, items: Sequence[Claim | Mention]) -> None:
+def _check_owned(article_id: str, items: Sequence[Claim | Mention]) -> None:
     """Every claim (or mention) given with an article is that article's."""
     for item in items:
         if item.article_id != article_id:
@@ -808,7 +808,7 @@ def _check_record(
     if (claims or mentions) and article is None:
         raise ValueError("claims and mentions need the article they come from")
     if article is not None:
-        _check_claims(article.id, [*claims, *mentions])
+        _check_owned(article.id, [*claims, *mentions])
 
 
 def _copy(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
