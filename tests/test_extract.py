@@ -422,3 +422,30 @@ def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
     assert same_outlet("NJ", "NJ Advance Media for NJ.com")
     assert not same_outlet("NJ", "New York Post")
     assert readable("www.rt.com") == "RT"
+
+
+@pytest.mark.parametrize(
+    ("lines", "name"),
+    [
+        (["* Follow RT on", "Subscribe to RT newsletter to get stories"], "RT"),
+        (["Space is part of Future US Inc, an international media group"], "Space"),
+        (["Subscribe to Live Science's newsletter"], "Live Science"),
+        (["Download the USA TODAY app"], "USA Today"),
+        # a copyright line names the owner, and "Follow us on" no one
+        (["© Future US, Inc. 11 West 42nd Street", "Follow us on Twitter"], None),
+    ],
+)
+def test_a_page_names_itself_in_its_furniture(lines: list[str], name: str | None) -> None:
+    from newsweave.extract.outlets import self_named
+
+    assert self_named(lines) == name
+
+
+def test_a_text_dump_without_address_takes_the_name_the_site_gives_itself() -> None:
+    path = Path(__file__).resolve().parents[1] / "examples" / "pages" / "rt-bolivia-protests.txt"
+    text = path.read_text(encoding="utf-8")
+    article = extract(make_page(text, source=path.name))
+    assert article.outlet == "RT"
+    # the address, where there is one, names the site first
+    url = "https://www.example-mirror.com/news/bolivia"
+    assert extract(make_page(text, source=path.name, url=url)).outlet == "example-mirror"

@@ -9,6 +9,8 @@ readable name so that copies of the same report agree on who wrote it.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 #: Wire services and agencies, by the codes and spellings they appear under.
@@ -101,6 +103,39 @@ def from_url(url: str | None) -> str | None:
     if not host:
         return None
     return readable(host)
+
+
+#: A publisher's name as a page prints it: capitalised words or a domain, up to five.
+_NAME = r"(?P<name>[A-Z0-9][\w&'.-]*(?: (?:[A-Z0-9][\w&'.-]*|of|the|and|&)){0,4})"
+#: Lines in which a site speaks of itself. Copyright lines are left out: they name the
+#: owning company ("Future US, Inc.", "Dow Jones & Company"), not the outlet, on most
+#: development pages; so is "More from X", which as often names a writer or a section.
+_SELF_NAMING = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"^(?:Follow|Like) {_NAME} on\b",  # "Follow RT on"
+        rf"\bSubscribe to (?:the )?{_NAME}(?:['’]s)? (?:[Nn]ewsletter|channel|podcast)",
+        rf"^{_NAME} is (?:a )?part of\b",  # "Space is part of Future US Inc"
+        rf"\b(?:[Dd]ownload|[Gg]et) the {_NAME} [Aa]pp\b",
+    )
+)
+
+
+def self_named(lines: Iterable[str]) -> str | None:
+    """The name a page gives itself in its furniture ("Follow RT on", "Subscribe to
+    Live Science's newsletter"), the most frequent when there are several.
+
+    Text dumps carry no address, so for many pages this is the only trace of
+    whose site the article was read on.
+    """
+    names: Counter[str] = Counter()
+    for line in lines:
+        text = line.lstrip("*+-•· ")
+        for pattern in _SELF_NAMING:
+            match = pattern.search(text)
+            if match:
+                names[re.sub(r"(?:['’]s)?[.'’-]*$", "", match.group("name"))] += 1
+    return readable(names.most_common(1)[0][0]) if names else None
 
 
 def same_outlet(a: str | None, b: str | None) -> bool:

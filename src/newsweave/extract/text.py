@@ -40,7 +40,7 @@ from newsweave.extract.fields import (
     parse_byline,
     split_dateline,
 )
-from newsweave.extract.outlets import from_url
+from newsweave.extract.outlets import from_url, self_named
 from newsweave.extract.patterns import (
     CAPTION_RE,
     CREDIT_RE,
@@ -128,7 +128,7 @@ def extract_text(
         body=body,
         byline=byline,
         credited=credited,
-        site=from_url(page.url),
+        site=from_url(page.url) or self_named(line.text for line in dropped),
         published=published,
         precision=precision,
         summary=lines[summary_i].text if summary_i is not None else None,
