@@ -25,9 +25,14 @@ Claims without a figure (an attribution alone) are not scored.
 ``--speed`` times entities + claims on one process over the seed, labelled and
 (when present) ``/work/shared/extraction`` bodies, with spaCy's doc cache
 cleared between rounds; run it under ``taskset -c 0`` and note the load.
+``--floor`` times, on the same articles, the least spaCy work the output
+needs whatever code surrounds it: the entity recogniser over every sentence
+(entities are reported everywhere) and the tagger and parser over the sentences
+that hold a figure (who gave it is read from the parse).
 
     python bench/claims.py [--docs] [--quiet]
     taskset -c 0 python bench/claims.py --speed [--rounds 3] [--limit N]
+    taskset -c 0 python bench/claims.py --floor [--rounds 3] [--limit N]
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.claims import extract_all, extract_claims, find_mentions, measure_key
-from newsweave.claims.parse import clear_cache
+from newsweave.claims.parse import annotating, clear_cache, has_figure, ner_skips
+from newsweave.claims.split import split_sentences
 from newsweave.models import Article, Claim
 from newsweave.nlp import load_spacy
 from newsweave.story.entities import merge_entities
@@ -294,6 +300,37 @@ def speed(rounds: int, limit: int | None) -> str:
     return "\n".join(lines)
 
 
+def floor(rounds: int, limit: int | None) -> str:
+    """CPU time of the recogniser over all sentences and the parse of the figure ones."""
+    nlp = load_spacy()
+    articles = speed_articles()[:limit]
+    sentences = [p[s:e] for a in articles for p in a.body for s, e in split_sentences(p)]
+    figures = [s for s in sentences if has_figure(s)]
+    parts = {
+        "entity recogniser, every sentence": lambda: list(
+            nlp.pipe(sentences, disable=ner_skips(nlp))
+        ),
+        "tagger + parser, figure sentences": lambda: list(nlp.pipe(figures, disable=["ner"])),
+    }
+    words = sum(len(s.split()) for s in sentences)
+    lines = [
+        f"{len(articles)} articles, {words} words, {len(figures)} figure sentences "
+        f"({sum(len(s.split()) for s in figures)} words); load average {os.getloadavg()[0]:.2f}"
+    ]
+    total = 0.0
+    for name, run in parts.items():
+        best = float("inf")
+        for _ in range(rounds):
+            started = time.process_time()
+            with annotating():
+                run()
+            best = min(best, time.process_time() - started)
+        total += best
+        lines.append(f"{name}: {best:.2f} s CPU, {1000 * best / len(articles):.1f} ms/article")
+    lines.append(f"together: {len(articles) / total:.1f} articles/s at most")
+    return "\n".join(lines)
+
+
 def write_docs(text: str) -> None:
     """Put ``text`` between the Claims section's markers, appending the section if new."""
     doc = DOCS.read_text(encoding="utf-8")
@@ -308,6 +345,7 @@ def write_docs(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--speed", action="store_true", help="time entities + claims")
+    parser.add_argument("--floor", action="store_true", help="time the least spaCy work")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--limit", type=int, help="time only the first N articles (seeds first)")
     parser.add_argument("--quiet", action="store_true", help="no per-claim misses")
@@ -315,6 +353,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.speed:
         print(speed(args.rounds, args.limit))
+        return
+    if args.floor:
+        print(floor(args.rounds, args.limit))
         return
     result = table(evaluate(not args.quiet))
     print(result)

@@ -48,7 +48,7 @@ class Piece:
     parsed: bool
 
 
-def _ner_skips(nlp: Language) -> list[str]:
+def ner_skips(nlp: Language) -> list[str]:
     """The components the entity recogniser can run without."""
     keep = {"ner"}
     for name, pipe in nlp.pipeline:
@@ -64,7 +64,7 @@ def _threadpools() -> ThreadpoolController:
 
 
 @contextmanager
-def _annotating() -> Iterator[None]:
+def annotating() -> Iterator[None]:
     """One BLAS thread and no cyclic garbage collector while spaCy runs.
 
     The models multiply matrices with numpy's BLAS (see :mod:`newsweave.nlp`),
@@ -85,7 +85,7 @@ def _annotating() -> Iterator[None]:
             gc.enable()
 
 
-def _has_figure(text: str) -> bool:
+def has_figure(text: str) -> bool:
     """Whether a sentence has a number that is not part of a date."""
     found = list(FIGURE_RE.finditer(text))
     if not found:
@@ -96,7 +96,7 @@ def _has_figure(text: str) -> bool:
 
 def needs_parse(sentences: Sequence[str]) -> list[bool]:
     """Which of a paragraph's sentences the claims need the full parse of."""
-    figure = [_has_figure(s) or bool(UNKNOWN_RE.search(s)) for s in sentences]
+    figure = [has_figure(s) or bool(UNKNOWN_RE.search(s)) for s in sentences]
     said = [bool(SAY_CUE_RE.search(s)) for s in sentences]
     return [
         figure[i] or (said[i] and any(figure[j] for j in (i - 1, i + 1) if 0 <= j < len(figure)))
@@ -135,12 +135,12 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
         deep = [(i, s, e) for i in missing for s, e, d in runs[i] if d]
         flat = [(i, s, e) for i in missing for s, e, d in runs[i] if not d]
         docs: dict[tuple[int, int], Piece] = {}
-        with _annotating():
+        with annotating():
             texts = (paragraphs[i][s:e] for i, s, e in deep)
             for (i, s, _), doc in zip(deep, nlp.pipe(texts), strict=True):
                 docs[i, s] = Piece(s, doc, True)
             texts = (paragraphs[i][s:e] for i, s, e in flat)
-            for (i, s, _), doc in zip(flat, nlp.pipe(texts, disable=_ner_skips(nlp)), strict=True):
+            for (i, s, _), doc in zip(flat, nlp.pipe(texts, disable=ner_skips(nlp)), strict=True):
                 docs[i, s] = Piece(s, doc, False)
         for i in missing:
             result[i] = [docs[i, s] for s, _, _ in runs[i]]
