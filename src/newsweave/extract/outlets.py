@@ -107,9 +107,9 @@ def from_url(url: str | None) -> str | None:
 
 #: A publisher's name as a page prints it: capitalised words or a domain, up to five.
 _NAME = r"(?P<name>[A-Z0-9][\w&'.-]*(?: (?:[A-Z0-9][\w&'.-]*|of|the|and|&)){0,4})"
-#: Lines in which a site speaks of itself. Copyright lines are left out: they name the
-#: owning company ("Future US, Inc.", "Dow Jones & Company"), not the outlet, on most
-#: development pages; so is "More from X", which as often names a writer or a section.
+#: Lines in which a site speaks of itself. Copyright lines are left out: on most
+#: development pages they name the owning company ("Future US, Inc.", "Dow Jones &
+#: Company"), not the outlet. "More from X" is left out too: X is as often a writer.
 _SELF_NAMING = tuple(
     re.compile(pattern)
     for pattern in (
@@ -119,6 +119,8 @@ _SELF_NAMING = tuple(
         rf"\b(?:[Dd]ownload|[Gg]et) the {_NAME} [Aa]pp\b",
     )
 )
+#: A possessive or trailing punctuation the name pattern took with it.
+_NAME_TAIL = re.compile(r"(?:['’]s)?[.'’-]*$")
 
 
 def self_named(lines: Iterable[str]) -> str | None:
@@ -134,7 +136,7 @@ def self_named(lines: Iterable[str]) -> str | None:
         for pattern in _SELF_NAMING:
             match = pattern.search(text)
             if match:
-                names[re.sub(r"(?:['’]s)?[.'’-]*$", "", match.group("name"))] += 1
+                names[_NAME_TAIL.sub("", match.group("name"))] += 1
     return readable(names.most_common(1)[0][0]) if names else None
 
 
