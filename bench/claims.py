@@ -307,24 +307,24 @@ def floor(rounds: int, limit: int | None) -> str:
     sentences = [p[s:e] for a in articles for p in a.body for s, e in split_sentences(p)]
     figures = [s for s in sentences if has_figure(s)]
     parts = {
-        "entity recogniser, every sentence": lambda: list(
-            nlp.pipe(sentences, disable=ner_skips(nlp))
-        ),
-        "tagger + parser, figure sentences": lambda: list(nlp.pipe(figures, disable=["ner"])),
+        "entity recogniser, every sentence": (sentences, ner_skips(nlp)),
+        "tagger + parser, figure sentences": (figures, ["ner"]),
     }
-    words = sum(len(s.split()) for s in sentences)
+
+    def words(texts: list[str]) -> int:
+        return sum(len(t.split()) for t in texts)
+
     lines = [
-        f"{len(articles)} articles, {words} words, {len(figures)} figure sentences "
-        f"({sum(len(s.split()) for s in figures)} words); load average {os.getloadavg()[0]:.2f}"
+        f"{len(articles)} articles, {words(sentences)} words, {len(figures)} figure sentences "
+        f"({words(figures)} words); load average {os.getloadavg()[0]:.2f}"
     ]
     total = 0.0
-    for name, run in parts.items():
-        best = float("inf")
-        for _ in range(rounds):
-            started = time.process_time()
-            with annotating():
-                run()
-            best = min(best, time.process_time() - started)
+    for name, (texts, skip) in parts.items():
+        with annotating():
+            best = min(
+                _timed(lambda part: list(nlp.pipe(part[0], disable=part[1])), [(texts, skip)])[1]
+                for _ in range(rounds)
+            )
         total += best
         lines.append(f"{name}: {best:.2f} s CPU, {1000 * best / len(articles):.1f} ms/article")
     lines.append(f"together: {len(articles) / total:.1f} articles/s at most")

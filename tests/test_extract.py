@@ -442,7 +442,7 @@ def test_a_page_names_itself_in_its_furniture(lines: list[str], name: str | None
 
 
 def test_a_text_dump_without_address_takes_the_name_the_site_gives_itself() -> None:
-    path = Path(__file__).resolve().parents[1] / "examples" / "pages" / "rt-bolivia-protests.txt"
+    path = EXAMPLE_PAGES / "rt-bolivia-protests.txt"
     text = path.read_text(encoding="utf-8")
     article = extract(make_page(text, source=path.name))
     assert article.outlet == "RT"

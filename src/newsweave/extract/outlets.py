@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from newsweave.extract.patterns import BULLET_RE
+
 #: Wire services and agencies, by the codes and spellings they appear under.
 AGENCIES: dict[str, str] = {
     "ap": "Associated Press",
@@ -132,7 +134,7 @@ def self_named(lines: Iterable[str]) -> str | None:
     """
     names: Counter[str] = Counter()
     for line in lines:
-        text = line.lstrip("*+-•· ")
+        text = BULLET_RE.sub("", line, count=1)
         for pattern in _SELF_NAMING:
             match = pattern.search(text)
             if match:
