@@ -28,12 +28,11 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import justext
-import numpy as np
 import trafilatura
 
 from newsweave.errors import PageError
 from newsweave.extract import extract
-from newsweave.extract.features import featurize_page, split_lines, stack_features
+from newsweave.extract.features import featurize_page, split_lines
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.extract.text import extract_text
 from newsweave.extract.training import DevPage, load_dev_set, shingles, train_model
@@ -125,8 +124,7 @@ def stage_times(pages: Sequence[Page]) -> dict[str, float]:
         "features": lambda: [featurize_page(x) for x in lines],
         "first pass (LightGBM)": lambda: [model.first_pass(f) for f in features],
         "second pass (stack features + LightGBM)": lambda: [
-            model.second.predict(np.hstack([f.matrix, stack_features(f, p)]), num_threads=1)
-            for f, p in zip(features, first, strict=True)
+            model.second_pass(f, p) for f, p in zip(features, first, strict=True)
         ],
         "Viterbi": lambda: [model.decode(p) for p in probabilities],
         "whole extract()": lambda: [body_or_empty(extract, page) for page in pages],

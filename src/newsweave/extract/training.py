@@ -35,6 +35,7 @@ from newsweave.extract.segmenter import (
     STACK_MODEL_FILE,
     SegmenterModel,
     capped,
+    predict,
 )
 
 _TOKEN_RE = re.compile(r"\w+")
@@ -148,7 +149,7 @@ def _train(rows: list[np.ndarray], examples: Sequence[_Example], names: list[str
 
 
 def _first_pass(booster: lgb.Booster, page: PageFeatures) -> np.ndarray:
-    return capped(booster.predict(page.matrix, num_threads=1), page.matrix)
+    return capped(predict(booster, page.matrix), page.matrix)
 
 
 def fit(pages: Sequence[DevPage], rounds: int = ROUNDS) -> tuple[lgb.Booster, lgb.Booster, dict]:
