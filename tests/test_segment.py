@@ -26,7 +26,7 @@ from newsweave.extract.features import (
 from newsweave.extract.fields import normal_case, outlet_before_date, parse_byline, split_dateline
 from newsweave.extract.outlets import from_url, readable, same_outlet
 from newsweave.extract.patterns import CAPTION_RE, CTA_RE, URLISH_RE
-from newsweave.extract.segmenter import load_model, segment
+from newsweave.extract.segmenter import BODY_BIAS, load_model, segment
 from newsweave.extract.training import DevPage, fit, label_lines
 
 HERE = Path(__file__).parent
@@ -123,7 +123,7 @@ def test_viterbi_smooths_a_lone_dip() -> None:
 
 def _viterbi_reference(model, probabilities: np.ndarray) -> list[int]:
     p = np.clip(probabilities, 1e-6, 1 - 1e-6)
-    emit = np.column_stack([np.log1p(-p), np.log(p)]) - model.log_prior
+    emit = np.column_stack([np.log1p(-p), np.log(p) + BODY_BIAS]) - model.log_prior
     score, back = model.log_start + emit[0], []
     for row in emit[1:]:
         cand = score[:, None] + model.log_transition

@@ -47,6 +47,11 @@ TAIL_MAX_WORDS = 5
 #: second pass is trained on first-pass scores early-stopped the same way.
 EARLY_STOP_EVERY = 5
 EARLY_STOP_MARGIN = 6.0
+#: Added to each line's body log-likelihood before decoding. The benchmark scores each
+#: page's precision and recall, and the decoder as trained keeps more than it should
+#: (cross-validated P 0.913, R 0.943). Chosen among 0 to -0.6 by the CV over 8 fold
+#: assignments: F1 0.9276 at 0, 0.9293 at -0.5, better on both halves of the splits.
+BODY_BIAS = -0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +104,7 @@ class SegmenterModel:
             return np.zeros(0, dtype=np.int8)
         p = np.clip(probabilities, 1e-6, 1 - 1e-6)
         other = (np.log1p(-p) - self.log_prior[0]).tolist()
-        body = (np.log(p) - self.log_prior[1]).tolist()
+        body = (np.log(p) - self.log_prior[1] + BODY_BIAS).tolist()
         (t00, t01), (t10, t11) = self.log_transition.tolist()
         s0 = float(self.log_start[0]) + other[0]
         s1 = float(self.log_start[1]) + body[0]
