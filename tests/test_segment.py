@@ -26,7 +26,7 @@ from newsweave.extract.features import (
 from newsweave.extract.fields import normal_case, outlet_before_date, parse_byline, split_dateline
 from newsweave.extract.outlets import from_url, readable, same_outlet
 from newsweave.extract.patterns import CAPTION_RE, CTA_RE, URLISH_RE
-from newsweave.extract.segmenter import BODY_BIAS, load_model, segment
+from newsweave.extract.segmenter import BODY_BIAS, load_model, predict, segment
 from newsweave.extract.training import DevPage, fit, label_lines
 
 HERE = Path(__file__).parent
@@ -113,6 +113,21 @@ def test_furniture_is_capped_and_body_found() -> None:
 def test_model_loads_once() -> None:
     assert load_model() is load_model()
     assert load_model().version.startswith("lgb2-hmm-")
+
+
+def test_early_stopping_only_settles_confident_lines() -> None:
+    # A line whose evaluation stops early keeps a confident score; every other line
+    # gets the full model's score.
+    model = load_model()
+    text = (HERE.parent / "examples" / "pages" / "rt-bolivia-protests.txt").read_text()
+    page = featurize_page(split_lines(text))
+    stacked = np.hstack([page.matrix, stack_features(page, model.first_pass(page))])
+    for booster, matrix in ((model.first, page.matrix), (model.second, stacked)):
+        full = booster.predict(matrix, num_threads=1)
+        early = predict(booster, matrix)
+        stopped = ~np.isclose(full, early)
+        assert stopped.any()
+        assert np.all((early[stopped] < 0.05) | (early[stopped] > 0.95))
 
 
 def test_viterbi_smooths_a_lone_dip() -> None:
