@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +28,14 @@ from newsweave.extract.features import (
 from newsweave.extract.fields import normal_case, outlet_before_date, parse_byline, split_dateline
 from newsweave.extract.outlets import from_url, readable, same_outlet
 from newsweave.extract.patterns import CAPTION_RE, CTA_RE, URLISH_RE
-from newsweave.extract.segmenter import BODY_BIAS, load_model, predict, segment
+from newsweave.extract.segmenter import (
+    BODY_BIAS,
+    META_FILE,
+    SegmenterModel,
+    load_model,
+    predict,
+    segment,
+)
 from newsweave.extract.training import DevPage, fit, label_lines
 
 HERE = Path(__file__).parent
@@ -128,6 +137,16 @@ def test_early_stopping_only_settles_confident_lines() -> None:
         stopped = ~np.isclose(full, early)
         assert stopped.any()
         assert np.all((early[stopped] < 0.05) | (early[stopped] > 0.95))
+
+
+def test_a_model_trained_with_other_early_stopping_is_refused() -> None:
+    # Its second pass learned from first-pass scores that run time would not give.
+    model = load_model()
+    meta = json.loads((resources.files("newsweave.extract") / META_FILE).read_text())
+    assert SegmenterModel.from_parts(model.first, model.second, meta).version == model.version
+    meta["early_stop"] = {"every": 10, "margin": 6.0}
+    with pytest.raises(ValueError, match="early stopping"):
+        SegmenterModel.from_parts(model.first, model.second, meta)
 
 
 def test_viterbi_smooths_a_lone_dip() -> None:

@@ -47,6 +47,8 @@ TAIL_MAX_WORDS = 5
 #: second pass is trained on first-pass scores early-stopped the same way.
 EARLY_STOP_EVERY = 5
 EARLY_STOP_MARGIN = 6.0
+#: As the training metadata records them: a model trained with others must be retrained.
+EARLY_STOP = {"every": EARLY_STOP_EVERY, "margin": EARLY_STOP_MARGIN}
 #: Added to each line's body log-likelihood before decoding. The benchmark scores each
 #: page's precision and recall, and the decoder as trained keeps more than it should
 #: (cross-validated P 0.913, R 0.943). Chosen among 0 to -0.6 by the CV over 8 fold
@@ -70,6 +72,8 @@ class SegmenterModel:
         """Build from the boosters and the metadata the training script writes."""
         if meta["features"] != FEATURE_NAMES or meta["stack_features"] != STACK_FEATURES:
             raise ValueError("segmenter model was trained on other features; retrain it")
+        if meta.get("early_stop") != EARLY_STOP:
+            raise ValueError("segmenter model was trained with other early stopping; retrain it")
         return cls(
             first=first,
             second=second,

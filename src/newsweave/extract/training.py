@@ -30,6 +30,7 @@ from newsweave.extract.features import (
     stack_features,
 )
 from newsweave.extract.segmenter import (
+    EARLY_STOP,
     META_FILE,
     MODEL_FILE,
     STACK_MODEL_FILE,
@@ -191,6 +192,7 @@ def fit(pages: Sequence[DevPage], rounds: int = ROUNDS) -> tuple[lgb.Booster, lg
         "pages": len(examples),
         "lines": len(y),
         "rounds": rounds,
+        "early_stop": EARLY_STOP,
         "params": PARAMS,
     }
     return first, second, meta
