@@ -226,9 +226,13 @@ def main() -> None:
     pages = load_dev_set(args.data)
     golds = [p.gold for p in pages]
     texts = [text_page(p) for p in pages]
+
+    def header() -> str:  # the load average at the end of the run, which it counts
+        return f"{len(pages)} pages from {args.data}; load average {os.getloadavg()[0]:.1f}\n"
+
     timing = time_text_path(texts)
     if args.speed:
-        print(f"{len(pages)} pages from {args.data}; load average {os.getloadavg()[0]:.1f}\n")
+        print(header())
         print(timing.report())
         return
     htmls = [html_page(p) for p in pages]
@@ -273,7 +277,7 @@ def main() -> None:
         )
     )
 
-    print(f"{len(pages)} pages from {args.data}; load average {os.getloadavg()[0]:.1f}\n")
+    print(header())
     print("| system | input | F1 | P | R | pages/s (1 core) |")
     print("|---|---|---|---|---|---|")
     for name, kind, (p, r, f1), speed in rows:
