@@ -10,6 +10,7 @@ import pytest
 
 from newsweave.errors import PageError
 from newsweave.extract import extract
+from newsweave.extract.outlets import readable, same_outlet, self_named
 from newsweave.models import Article, Page, content_hash
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -399,8 +400,6 @@ def test_byline_stops_at_a_printed_date(text: str, names: str, organisation: str
     ],
 )
 def test_outlet_names_in_capitals_keep_their_acronyms(printed: str, name: str) -> None:
-    from newsweave.extract.outlets import readable
-
     assert readable(printed) == name
 
 
@@ -417,8 +416,6 @@ def test_a_dated_credit_names_a_writer_or_an_outlet() -> None:
 
 
 def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
-    from newsweave.extract.outlets import readable, same_outlet
-
     assert same_outlet("NJ", "NJ Advance Media for NJ.com")
     assert not same_outlet("NJ", "New York Post")
     assert readable("www.rt.com") == "RT"
@@ -436,8 +433,6 @@ def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
     ],
 )
 def test_a_page_names_itself_in_its_furniture(lines: list[str], name: str | None) -> None:
-    from newsweave.extract.outlets import self_named
-
     assert self_named(lines) == name
 
 

@@ -35,6 +35,7 @@ from newsweave.extract.segmenter import (
     load_model,
     predict,
     segment,
+    stacked,
 )
 from newsweave.extract.training import DevPage, fit, label_lines
 
@@ -130,8 +131,8 @@ def test_early_stopping_only_settles_confident_lines() -> None:
     model = load_model()
     text = (HERE.parent / "examples" / "pages" / "rt-bolivia-protests.txt").read_text()
     page = featurize_page(split_lines(text))
-    stacked = np.hstack([page.matrix, stack_features(page, model.first_pass(page))])
-    for booster, matrix in ((model.first, page.matrix), (model.second, stacked)):
+    second_input = stacked(page, model.first_pass(page))
+    for booster, matrix in ((model.first, page.matrix), (model.second, second_input)):
         full = booster.predict(matrix, num_threads=1)
         early = predict(booster, matrix)
         stopped = ~np.isclose(full, early)

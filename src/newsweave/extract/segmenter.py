@@ -39,16 +39,14 @@ META_FILE = "segmenter.json"
 FURNITURE_CAP = 0.02
 #: Lines this short without end punctuation cannot close an article.
 TAIL_MAX_WORDS = 5
-#: LightGBM's prediction early stopping: every ``EARLY_STOP_EVERY`` trees, a line
-#: whose margin (twice its raw score's size) exceeds ``EARLY_STOP_MARGIN`` keeps the
-#: score it has, here P(body) beyond 0.953 or below 0.047. Most lines of a page are
-#: plain menu or plain prose and settle within a few trees: both passes take a third
-#: of the time, and the cross-validated F1 is unchanged (docs/benchmarks.md). The
-#: second pass is trained on first-pass scores early-stopped the same way.
-EARLY_STOP_EVERY = 5
-EARLY_STOP_MARGIN = 6.0
-#: As the training metadata records them: a model trained with others must be retrained.
-EARLY_STOP = {"every": EARLY_STOP_EVERY, "margin": EARLY_STOP_MARGIN}
+#: LightGBM's prediction early stopping: every ``every`` trees, a line whose margin
+#: (twice its raw score's size) exceeds ``margin`` keeps the score it has, here
+#: P(body) beyond 0.953 or below 0.047. Most lines of a page are plain menu or plain
+#: prose and settle within a few trees: both passes take a third of the time, and the
+#: cross-validated F1 is unchanged (docs/benchmarks.md). The second pass is trained on
+#: first-pass scores stopped the same way, so the training metadata records these and
+#: a model trained with others must be retrained.
+EARLY_STOP = {"every": 5, "margin": 6.0}
 #: Added to each line's body log-likelihood before decoding. The benchmark scores each
 #: page's precision and recall, and the decoder as trained keeps more than it should
 #: (cross-validated P 0.913, R 0.943). Chosen among 0 to -0.6 by the CV over 8 fold
@@ -85,12 +83,11 @@ class SegmenterModel:
 
     def first_pass(self, page: PageFeatures) -> np.ndarray:
         """The first classifier's P(body) per line, furniture capped."""
-        return capped(predict(self.first, page.matrix), page.matrix)
+        return first_scores(self.first, page)
 
     def second_pass(self, page: PageFeatures, first: np.ndarray) -> np.ndarray:
         """The second classifier's P(body) per line given the first's, furniture capped."""
-        stacked = np.hstack([page.matrix, stack_features(page, first)])
-        return capped(predict(self.second, stacked), page.matrix)
+        return capped(predict(self.second, stacked(page, first)), page.matrix)
 
     def probabilities(self, page: PageFeatures) -> np.ndarray:
         """P(body) per line after both passes."""
@@ -143,10 +140,20 @@ def predict(booster: lgb.Booster, features: np.ndarray) -> np.ndarray:
         features,
         num_threads=1,
         pred_early_stop=True,
-        pred_early_stop_freq=EARLY_STOP_EVERY,
-        pred_early_stop_margin=EARLY_STOP_MARGIN,
+        pred_early_stop_freq=EARLY_STOP["every"],
+        pred_early_stop_margin=EARLY_STOP["margin"],
     )
     return np.asarray(scores, dtype=np.float64)
+
+
+def first_scores(booster: lgb.Booster, page: PageFeatures) -> np.ndarray:
+    """A first-pass classifier's P(body) per line, furniture capped (run time and training)."""
+    return capped(predict(booster, page.matrix), page.matrix)
+
+
+def stacked(page: PageFeatures, first: np.ndarray) -> np.ndarray:
+    """The second pass's input: the line features and the stack features of ``first``."""
+    return np.hstack([page.matrix, stack_features(page, first)])
 
 
 def capped(probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:

@@ -27,7 +27,6 @@ from newsweave.extract.features import (
     PageFeatures,
     featurize_page,
     split_lines,
-    stack_features,
 )
 from newsweave.extract.segmenter import (
     EARLY_STOP,
@@ -35,8 +34,8 @@ from newsweave.extract.segmenter import (
     MODEL_FILE,
     STACK_MODEL_FILE,
     SegmenterModel,
-    capped,
-    predict,
+    first_scores,
+    stacked,
 )
 
 _TOKEN_RE = re.compile(r"\w+")
@@ -149,10 +148,6 @@ def _train(rows: list[np.ndarray], examples: Sequence[_Example], names: list[str
     return lgb.train(PARAMS, data, num_boost_round=rounds)
 
 
-def _first_pass(booster: lgb.Booster, page: PageFeatures) -> np.ndarray:
-    return capped(predict(booster, page.matrix), page.matrix)
-
-
 def fit(pages: Sequence[DevPage], rounds: int = ROUNDS) -> tuple[lgb.Booster, lgb.Booster, dict]:
     """Train both classifiers and the HMM on ``pages``; returns the boosters and metadata.
 
@@ -167,12 +162,9 @@ def fit(pages: Sequence[DevPage], rounds: int = ROUNDS) -> tuple[lgb.Booster, lg
         train = [e for i, e in enumerate(examples) if i % INNER_FOLDS != fold]
         booster = _train([e.page.matrix for e in train], train, FEATURE_NAMES, rounds)
         for i in range(fold, len(examples), INNER_FOLDS):
-            scores[i] = _first_pass(booster, examples[i].page)
-    stacked = [
-        np.hstack([e.page.matrix, stack_features(e.page, p)])
-        for e, p in zip(examples, scores, strict=True)
-    ]
-    second = _train(stacked, examples, FEATURE_NAMES + STACK_FEATURES, rounds)
+            scores[i] = first_scores(booster, examples[i].page)
+    rows = [stacked(e.page, p) for e, p in zip(examples, scores, strict=True)]
+    second = _train(rows, examples, FEATURE_NAMES + STACK_FEATURES, rounds)
 
     y = np.concatenate([e.labels for e in examples])
     start = np.ones(2)
