@@ -37,7 +37,7 @@ from newsweave.extract.segmenter import (
     segment,
     stacked,
 )
-from newsweave.extract.training import DevPage, fit, label_lines
+from newsweave.extract.training import DevPage, fit, label_lines, save
 
 HERE = Path(__file__).parent
 
@@ -224,13 +224,22 @@ def test_label_lines() -> None:
     assert [b[:20] for b in body] == ["The city council app", "Council members said"]
 
 
-def test_training_is_deterministic() -> None:
-    pages = [
+def _tiny_dev_set() -> list[DevPage]:
+    return [
         DevPage(str(i), PAGE.replace("nine", str(i)), HERE, PAGE.split("\n\n")[2]) for i in range(6)
     ]
+
+
+def test_training_is_deterministic() -> None:
+    pages = _tiny_dev_set()
     *_, meta = fit(pages, rounds=3)
     assert meta["features"] == FEATURE_NAMES and meta["stack_features"] == STACK_FEATURES
     assert fit(pages, rounds=3)[2]["version"] == meta["version"]
+
+
+def test_save_creates_the_model_folder(tmp_path: Path) -> None:
+    paths = save(*fit(_tiny_dev_set(), rounds=3), tmp_path / "new" / "model")
+    assert all(path.is_file() for path in paths)
 
 
 def test_language_sample_prefers_a_long_paragraph() -> None:

@@ -197,6 +197,7 @@ def train_model(pages: Sequence[DevPage], rounds: int = ROUNDS) -> SegmenterMode
 
 def save(first: lgb.Booster, second: lgb.Booster, meta: dict, directory: Path) -> list[Path]:
     """Write the models and their metadata where the package loads them from."""
+    directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / MODEL_FILE, directory / STACK_MODEL_FILE, directory / META_FILE]
     for path, booster in zip(paths, (first, second), strict=False):
         path.write_text(booster.model_to_string(), encoding="utf-8")
