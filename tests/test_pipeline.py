@@ -70,8 +70,19 @@ def test_report_and_lookups(nw: Newsweave) -> None:
 def test_extract_paths_without_store(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     items = list(extract_paths([SAMPLES / "000_c5fdda3d84432073.txt", tmp_path / "empty.txt"]))
-    assert items[0].article.title == "North Korea Deploys More Troops to Russia, Reports Say"
+    assert items[0].title == "North Korea Deploys More Troops to Russia, Reports Say"
     assert isinstance(items[1], Rejection) and items[1].reason == "empty"
+
+
+def test_extract_paths_runs_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `newsweave extract` prints articles only; spaCy's claims stage costs many times more.
+    def no_claims(article):
+        raise AssertionError("claims were extracted")
+
+    monkeypatch.setattr(newsweave.pipeline, "extract_claims", no_claims)
+    monkeypatch.setenv("NEWSWEAVE_DEBUG", "1")
+    (article,) = extract_paths([SAMPLES / "004_bc8cf2809f61b329.txt"])
+    assert article.outlet == "The Hill"
 
 
 def test_a_crash_on_one_page_is_kept_as_its_rejection(

@@ -34,6 +34,7 @@ _EXPORTS = {
     "Story": "newsweave.models",
     "IngestReport": "newsweave.pipeline",
     "Processed": "newsweave.pipeline",
+    "extract_page": "newsweave.pipeline",
     "process_page": "newsweave.pipeline",
 }
 
@@ -55,6 +56,7 @@ __all__ = [
     "StoreError",
     "Story",
     "__version__",
+    "extract_page",
     "extract_paths",
     "process_page",
 ]
@@ -73,4 +75,4 @@ if TYPE_CHECKING:
     from newsweave.config import Settings
     from newsweave.errors import NewsweaveError, NotFoundError, PageError, StoreError
     from newsweave.models import Article, Claim, Mention, Page, Quantity, Rejection, Story
-    from newsweave.pipeline import IngestReport, Processed, process_page
+    from newsweave.pipeline import IngestReport, Processed, extract_page, process_page

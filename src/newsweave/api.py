@@ -19,11 +19,10 @@ from newsweave.ingest import read_paths
 from newsweave.models import Article, Page, Rejection, Story, iso
 from newsweave.pipeline import (
     IngestReport,
-    Processed,
     Progress,
+    extract_page,
     ingest,
     ingest_pages,
-    process_page,
     regroup,
 )
 from newsweave.store import SearchHit, Store
@@ -157,10 +156,10 @@ def story_summary(story: Story, articles: list[Article]) -> dict[str, Any]:
 
 def extract_paths(
     paths: Iterable[str | Path], *, reference_time: datetime | None = None
-) -> Iterator[Processed | Rejection]:
-    """Extract the articles of the pages under ``paths`` without storing them."""
+) -> Iterator[Article | Rejection]:
+    """The articles of the pages under ``paths``, extracted and not stored; no claims."""
     for item in read_paths(paths):
         if isinstance(item, Rejection):
             yield item
         else:
-            yield process_page(item, reference_time=reference_time)
+            yield extract_page(item, reference_time=reference_time)

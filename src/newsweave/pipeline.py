@@ -1,11 +1,11 @@
 """The main job: pages in, articles, claims and stories out.
 
 :func:`process_page` is the pure per-page part (extract, then claims) that a
-batch worker can run anywhere; :func:`ingest` adds the store at the edges:
-it skips pages already stored, writes each page with its result in one
-transaction (so a crash loses at most the page in hand and a rerun resumes
-without duplicates), then adds the articles in no story yet to the stories
-(:func:`update_stories`).
+batch worker can run anywhere, :func:`extract_page` the extraction alone;
+:func:`ingest` adds the store at the edges: it skips pages already stored,
+writes each page with its result in one transaction (so a crash loses at most
+the page in hand and a rerun resumes without duplicates), then adds the
+articles in no story yet to the stories (:func:`update_stories`).
 
 Stories are kept up to date incrementally: the story grouper's live state is
 saved in the store with the memberships it describes, and the next ingest
@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from newsweave.claims import extract_claims, find_mentions
 from newsweave.cluster import GroupingConfig, StoryGrouper
@@ -39,6 +40,7 @@ from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, so
 from newsweave.store import Store
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -50,17 +52,34 @@ class Processed:
     mentions: list[Mention]
 
 
+def extract_page(page: Page, *, reference_time: datetime | None = None) -> Article | Rejection:
+    """``page``'s article, or why it holds none: extraction alone, with no claims.
+
+    What ``newsweave extract`` needs; the claims stage (spaCy) costs many times
+    the extraction.
+    """
+    return _guarded(page, lambda: extract(page, reference_time=reference_time))
+
+
 def process_page(page: Page, *, reference_time: datetime | None = None) -> Processed | Rejection:
-    """Extract ``page``'s article and claims, or say why it holds none.
+    """Extract ``page``'s article and claims, or say why it holds none."""
+
+    def run() -> Processed:
+        article = extract(page, reference_time=reference_time)
+        return Processed(article, extract_claims(article), find_mentions(article))
+
+    return _guarded(page, run)
+
+
+def _guarded(page: Page, run: Callable[[], _T]) -> _T | Rejection:
+    """``run()``, or the page's rejection when it fails.
 
     A crash inside a stage (a bug, not bad input) is also returned as a
     rejection, ``processing_error``, so the page and the reason are kept and the
     rest of the run goes on; ``NEWSWEAVE_DEBUG=1`` lets it raise instead.
     """
     try:
-        article = extract(page, reference_time=reference_time)
-        claims = extract_claims(article)
-        mentions = find_mentions(article)
+        return run()
     except PageError as exc:
         return Rejection(page.source, exc.reason, exc.detail, page_id=page.id, raw=page.raw)
     except Exception as exc:  # a bug on one page must not sink the run
@@ -69,7 +88,6 @@ def process_page(page: Page, *, reference_time: datetime | None = None) -> Proce
         logger.debug("processing %s failed", page.source, exc_info=True)
         detail = f"internal error while processing: {type(exc).__name__}: {exc}"
         return Rejection(page.source, "processing_error", detail, page_id=page.id, raw=page.raw)
-    return Processed(article, claims, mentions)
 
 
 @dataclass(slots=True)

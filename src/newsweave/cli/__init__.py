@@ -172,15 +172,15 @@ def extract_command(
             rejected.append(item)
             _report_rejections([item])
             continue
-        record = item.article.to_dict()
+        record = item.to_dict()
         if explain:
-            record["dropped"] = [{"text": d.text, "reason": d.reason} for d in item.article.dropped]
+            record["dropped"] = [{"text": d.text, "reason": d.reason} for d in item.dropped]
         if as_jsonl:
             typer.echo(json.dumps(record, ensure_ascii=False))
         elif as_json:
             collected.append(record)
         else:
-            _print_article(item.article, explain=explain)
+            _print_article(item, explain=explain)
     if as_json:
         _echo_json(collected)
     raise typer.Exit(1 if rejected else 0)
