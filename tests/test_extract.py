@@ -357,6 +357,35 @@ def test_breadcrumb_is_not_the_headline() -> None:
     assert article.byline == "Mike Wall"
 
 
+NESTED_MENU = """\
+* World
++ Europe's ports brace for a long dock strike
++ Markets
+o Dock strike
+* Sport
+
+Europe's ports brace for a long dock strike as talks fail
+
+By Jane Roe | November 18, 2019 at 5:00 pm
+
+Dock workers in Europe's biggest ports will stay on strike after talks with operators \
+failed on Monday, their unions said, leaving hundreds of ships waiting to unload.
+The strike, now in its second week, has already held up deliveries to factories and shops \
+across the continent, and the operators say the backlog will take a month to clear.
+Both sides said they were ready to meet again, but no date has been set for new talks.
+"""
+
+
+@pytest.mark.parametrize("item", ["+ ", "o ", "* "])
+def test_a_list_item_is_not_the_headline(item: str) -> None:
+    # Text renders mark nested list items with "+" and "o"; a menu entry can share
+    # every word with the story and come first.
+    text = NESTED_MENU.replace("+ Europe's", item + "Europe's")
+    article = extract(make_page(text))
+    assert article.title == "Europe's ports brace for a long dock strike as talks fail"
+    assert article.byline == "Jane Roe"
+
+
 @pytest.mark.parametrize(
     ("text", "names", "organisation"),
     [

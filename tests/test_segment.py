@@ -19,7 +19,6 @@ from newsweave.extract.features import (
     distance_to,
     featurize,
     featurize_page,
-    find_title,
     furniture_mask,
     is_relative_time_line,
     split_lines,
@@ -72,7 +71,7 @@ def test_featurize_shape_and_title() -> None:
     assert features.shape == (len(lines), len(FEATURE_NAMES))
     assert np.isfinite(features).all()
     assert lines[title].text == "Council approves new budget for city schools"
-    assert find_title(lines) == title
+    assert featurize_page(lines).title == title
 
 
 def test_a_signed_headline_beats_an_earlier_teaser_on_the_same_story() -> None:
@@ -92,7 +91,7 @@ He had posted the threat on Facebook and repeated it on Twitter, the court heard
 His sentencing is scheduled for February, according to the prosecutors' statement.
 """
     lines = split_lines(page)
-    assert lines[find_title(lines)].text == "Man pleads guilty to threatening senator"
+    assert lines[featurize_page(lines).title].text == "Man pleads guilty to threatening senator"
 
 
 @pytest.mark.parametrize(

@@ -204,12 +204,12 @@ def _line_facts(texts: list[str]) -> _Facts:
     )
 
 
-def find_title(lines: list[Line]) -> int | None:
-    """The index of the headline: an early headline-like line that the prose after it is about."""
-    return _find_title(_line_facts([line.text for line in lines]))
+def headline_among(page: PageFeatures, allowed: np.ndarray) -> int | None:
+    """The headline ``page.title`` would be if only the ``allowed`` lines could be it."""
+    return _find_title(page.facts, allowed)
 
 
-def _find_title(facts: _Facts) -> int | None:
+def _find_title(facts: _Facts, allowed: np.ndarray | None = None) -> int | None:
     """Score early headline-like lines by how much the prose after them talks about them.
 
     Each candidate is scored by how many of its content words the next prose
@@ -221,7 +221,7 @@ def _find_title(facts: _Facts) -> int | None:
     n = len(keys)
     counts = Counter(keys)
     prose_at = np.flatnonzero(facts.flag("prose")).tolist()
-    headline = facts.flag("headline")
+    headline = facts.flag("headline") if allowed is None else facts.flag("headline") * allowed
     signed = (facts.flag("byline") > 0) | (facts.flag("date_line") > 0)
     scored: list[tuple[int, float]] = []
     p = 0
@@ -363,6 +363,7 @@ class PageFeatures:
     contents: list[set[str]]
     #: Block (run of lines between blank lines) of each line.
     blocks: np.ndarray
+    facts: _Facts
 
     def column(self, name: str) -> np.ndarray:
         """One feature's values, by name."""
@@ -483,7 +484,7 @@ def featurize_page(lines: list[Line]) -> PageFeatures:
         ]
     ).astype(np.float32)
     matrix = np.hstack([base, *context, glob])
-    return PageFeatures(matrix, title, keys, contents, blocks)
+    return PageFeatures(matrix, title, keys, contents, blocks, facts)
 
 
 def featurize(lines: list[Line]) -> tuple[np.ndarray, int | None]:

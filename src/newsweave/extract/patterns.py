@@ -234,6 +234,10 @@ BYLINE_RE = re.compile(
     re.IGNORECASE,
 )
 BULLET_RE = re.compile(r"^[*•·▪►»›|\-–—]\s*")
+#: A list item: a bullet, or the "+" and "o" that text renders (inscriptis) give nested
+#: items. The segmenter's ``bullet`` feature keeps to BULLET_RE: retrained with these
+#: two as well, its cross-validated F1 fell from 0.9293 to 0.9278.
+LIST_ITEM_RE = re.compile(r"^(?:[*•·▪►»›|\-–—]|[+o] )")
 URLISH_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|co)\b", re.IGNORECASE)
 #: Every URLISH_RE match holds one of these words (lower case) or "@".
 URL_WORDS: frozenset[str] = frozenset("http https www com org net co".split())

@@ -27,6 +27,7 @@ from newsweave.extract.dates import (
 from newsweave.extract.features import (
     Line,
     PageFeatures,
+    headline_among,
     is_date_line,
     is_relative_time_line,
     normalise,
@@ -41,10 +42,7 @@ from newsweave.extract.fields import (
     split_dateline,
 )
 from newsweave.extract.outlets import from_url, self_named
-from newsweave.extract.patterns import (
-    CAPTION_RE,
-    CREDIT_RE,
-)
+from newsweave.extract.patterns import CAPTION_RE, CREDIT_RE, LIST_ITEM_RE
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.models import Article, DroppedLine, Page
 
@@ -75,7 +73,9 @@ def extract_text(
         raise PageError(page.source, "no_article", "no line of the page reads as article body")
 
     roles: dict[int, str] = {}
-    title_i = seg.title if seg.title is not None else _fallback_title(lines, body_idx[0])
+    title_i = _headline(lines, seg.features)
+    if title_i is None:
+        title_i = _fallback_title(lines, body_idx[0])
     title = lines[title_i].text if title_i is not None else ""
     keys = seg.features.keys
     if title_i is not None:
@@ -138,16 +138,33 @@ def extract_text(
     return build_article(page, found)
 
 
+def _headline(lines: list[Line], page: PageFeatures) -> int | None:
+    """The headline to show: the segmenter's anchor, unless that is a list item.
+
+    A menu entry or breadcrumb can outscore the headline as the anchor (it names
+    what the page is about). The anchor itself is left as it is: the segmenter
+    was trained with it, and excluding list items from it cost cross-validated
+    F1 (0.9262 against 0.9293).
+    """
+    if page.title is None or not LIST_ITEM_RE.match(lines[page.title].text):
+        return page.title
+    listed = [LIST_ITEM_RE.match(line.text) is not None for line in lines]
+    return headline_among(page, ~np.array(listed, dtype=bool))
+
+
 def _fallback_title(lines: list[Line], first_body: int) -> int | None:
     """Without a headline the segmenter trusts, the last short line above the body.
 
-    Bylines, photo credits and the caption under a credit sit between a
-    headline and its body on many sites; none of them is the headline.
+    Bylines, photo credits, the caption under a credit and list items (menus,
+    breadcrumbs) sit between a headline and its body on many sites; none of them
+    is the headline.
     """
     for i in range(first_body - 1, max(-1, first_body - HEADER_REACH), -1):
         text = lines[i].text
         words = len(text.split())
-        if not 3 <= words <= 30 or is_date_line(text, words) or parse_byline(text):
+        if not 3 <= words <= 30 or LIST_ITEM_RE.match(text):
+            continue
+        if is_date_line(text, words) or parse_byline(text):
             continue
         if _date_labelled(text):  # "Updated Nov 19 ..."
             continue
