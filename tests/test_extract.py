@@ -386,6 +386,35 @@ def test_a_list_item_is_not_the_headline(item: str) -> None:
     assert article.byline == "Jane Roe"
 
 
+def test_a_long_metadata_line_gives_the_date() -> None:
+    # Fifteen words, but no sentence: the dates in it are the page's own.
+    text = NESTED_MENU.replace(
+        "By Jane Roe | November 18, 2019 at 5:00 pm",
+        "By Jane Roe\nPUBLISHED: November 19, 2019 at 8:59 pm | UPDATED: November 19, 2019 at 10:16 pm",
+    )
+    article = extract(make_page(text))
+    assert article.published is not None
+    assert article.published.isoformat() == "2019-11-19T20:59:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("19 NOV 2019", True),
+        ("(Published Monday, Nov. 18, 2019)", True),
+        ("By admin - 2018-09-16", True),
+        ("— Mike Beauvais (@MikeBeauvais) November 18, 2019", False),
+        ("The council met on Nov. 18, 2019 to vote.", False),
+        ("No date here", False),
+    ],
+)
+def test_a_bare_date_line(text: str, bare: bool) -> None:
+    # A line that is only a date is the page's, even when the segmenter takes it into the body.
+    from newsweave.extract.text import _bare_date
+
+    assert _bare_date(text) is bare
+
+
 @pytest.mark.parametrize(
     ("text", "names", "organisation"),
     [

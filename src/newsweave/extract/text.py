@@ -8,6 +8,7 @@ headlines and timestamps) nor from photo captions.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import numpy as np
@@ -15,6 +16,7 @@ import numpy as np
 from newsweave.errors import PageError
 from newsweave.extract.assemble import Evidence, build_article
 from newsweave.extract.dates import (
+    MONTHS,
     WEEKDAYS,
     Yearless,
     find_date,
@@ -42,7 +44,7 @@ from newsweave.extract.fields import (
     split_dateline,
 )
 from newsweave.extract.outlets import from_url, self_named
-from newsweave.extract.patterns import CAPTION_RE, CREDIT_RE, LIST_ITEM_RE
+from newsweave.extract.patterns import CAPTION_RE, CREDIT_RE, LIST_ITEM_RE, TERMINALS
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.models import Article, DroppedLine, Page
 
@@ -50,6 +52,11 @@ from newsweave.models import Article, DroppedLine, Page
 HEADER_REACH = 15
 #: A standfirst is a full sentence, not a label.
 MIN_SUMMARY_WORDS = 8
+#: The longest line, not a sentence, searched for the publication date.
+MAX_DATE_LINE_WORDS = 25
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+#: Words that go with a date without saying anything else: labels, times, zones.
+_DATE_WORDS = DATE_LABELS | {"at", "am", "pm", "a", "p", "m", "gmt", "utc", "est", "edt", "et"}
 
 
 def extract_text(
@@ -241,13 +248,19 @@ def _find_published(
 
     Only the header and the article are searched, not the tail (teasers carry
     their own dates), and captions are skipped (a file photo has another date).
+    Sentences of the article are skipped too (their dates are the story's), but
+    not a line that is only a date, which the segmenter can take into the body,
+    nor a long line of metadata ("PUBLISHED: ... | UPDATED: ...", "By X | date |
+    Topic: Y"), which is no sentence.
     """
     anchor = title_i if title_i is not None else first
     candidates = []
     for i in range(start, last + 1):
         text = lines[i].text
         n_words = len(text.split())
-        if labels[i] or n_words > 12:
+        if labels[i] and not _bare_date(text):
+            continue
+        if n_words > (12 if text[-1] in TERMINALS else MAX_DATE_LINE_WORDS):
             continue
         found = find_date(text)
         if found is not None and not CAPTION_RE.search(text):
@@ -275,6 +288,17 @@ def _find_published(
                     value, precision = resolve_relative(ago, reference_time)
                     return value, precision, i
     return None, None, None
+
+
+def _bare_date(text: str) -> bool:
+    """A date with at most two other words: "19 NOV 2019", "(Published Monday, Nov. 18, 2019)".
+
+    An embedded post's signature ("— Name (@handle) November 18, 2019") is not one.
+    """
+    if "@" in text or find_date(text) is None:
+        return False
+    words = _LETTERS_RE.findall(text.lower())
+    return sum(w not in MONTHS and w not in WEEKDAYS and w not in _DATE_WORDS for w in words) <= 2
 
 
 def _date_labelled(text: str) -> bool:
