@@ -20,6 +20,7 @@ import argparse
 import gzip
 import hashlib
 import os
+import re
 import resource
 import statistics
 import time
@@ -31,11 +32,13 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import justext
+import lxml.html
 import trafilatura
 
 from newsweave.errors import PageError
 from newsweave.extract import extract
-from newsweave.extract.features import featurize_page, split_lines
+from newsweave.extract.features import featurize_page, normalise, split_lines
+from newsweave.extract.patterns import LIST_ITEM_RE
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.extract.text import extract_text
 from newsweave.extract.training import DevPage, load_dev_set, shingles, train_model
@@ -72,10 +75,15 @@ def html_page(dev: DevPage) -> Page:
 
 def body_or_empty(run: Callable[[Page], Article], page: Page) -> str:
     """The extracted body, or nothing when extraction finds no article."""
+    article = article_or_none(run, page)
+    return article.text if article else ""
+
+
+def article_or_none(run: Callable[[Page], Article], page: Page) -> Article | None:
     try:
-        return run(page).text
+        return run(page)
     except PageError:
-        return ""
+        return None
 
 
 def fold_order(pages: Sequence[DevPage], split: int) -> list[DevPage]:
@@ -87,13 +95,13 @@ def fold_order(pages: Sequence[DevPage], split: int) -> list[DevPage]:
 
 def cross_validated_text(
     pages: Sequence[DevPage], folds: int, split: int = 0
-) -> list[tuple[str, str]]:
-    """Each page extracted by a segmenter trained without its fold, in ``pages`` order.
+) -> list[Article | None]:
+    """Each page's article (``None``: none found) by a segmenter trained without its fold.
 
-    Page ``i`` of :func:`fold_order` goes to fold ``i % folds``.
+    In ``pages`` order; page ``i`` of :func:`fold_order` goes to fold ``i % folds``.
     """
     order = fold_order(pages, split)
-    outputs: dict[str, str] = {}
+    outputs: dict[str, Article | None] = {}
     for fold in range(folds):
         train = [p for i, p in enumerate(order) if i % folds != fold]
         test = [p for i, p in enumerate(order) if i % folds == fold]
@@ -102,8 +110,61 @@ def cross_validated_text(
         def run(page: Page, model: SegmenterModel = model) -> Article:
             return extract_text(page, reference_time=None, explain=False, model=model)
 
-        outputs.update((dev.id, body_or_empty(run, text_page(dev))) for dev in test)
-    return [(dev.gold, outputs[dev.id]) for dev in pages]
+        outputs.update((dev.id, article_or_none(run, text_page(dev))) for dev in test)
+    return [outputs[dev.id] for dev in pages]
+
+
+def body_pairs(
+    pages: Sequence[DevPage], articles: Sequence[Article | None]
+) -> list[tuple[str, str]]:
+    """(gold body, extracted body) per page, for :func:`score`."""
+    return [(dev.gold, a.text if a else "") for dev, a in zip(pages, articles, strict=True)]
+
+
+@dataclass(slots=True)
+class HtmlFields:
+    """What a page's own HTML says of its headline and date: the text path's yardstick."""
+
+    headlines: set[str]
+    date: str | None
+
+
+def html_fields(page: Page) -> HtmlFields:
+    """The page's headlines (its h1s, og:title, <title> and the longest part of the last two,
+    split at " | ", " - "...) and its date (htmldate, through trafilatura), normalised."""
+    meta = trafilatura.extract_metadata(page.text)
+    tree = lxml.html.document_fromstring(page.text)
+    heads = tree.xpath("//meta[@property='og:title']/@content") + tree.xpath("//title/text()")
+    titles = [e.text_content() for e in tree.iter("h1")] + heads
+    titles += [max(_TITLE_SEPARATOR_RE.split(t), key=len) for t in heads]
+    if meta is not None and meta.title:
+        titles.append(meta.title)
+    return HtmlFields(
+        {_headline_key(t) for t in titles}, meta.date[:10] if meta and meta.date else None
+    )
+
+
+_TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—\-:»]\s+")
+
+
+def _headline_key(text: str) -> str:
+    return normalise(LIST_ITEM_RE.sub("", text.strip())).strip(" .")
+
+
+def field_agreement(
+    articles: Sequence[Article | None], htmls: Sequence[Page]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(matches, pages) for the title, then for the publication day, against the HTML's."""
+    titles = dates = titled = dated = 0
+    for article, page in zip(articles, htmls, strict=True):
+        fields = html_fields(page)
+        titled += 1
+        titles += article is not None and _headline_key(article.title) in fields.headlines
+        if fields.date:
+            dated += 1
+            day = article.published.date().isoformat() if article and article.published else None
+            dates += day == fields.date
+    return (titles, titled), (dates, dated)
 
 
 def page_score(gold: str, predicted: str) -> tuple[float, float, float]:
@@ -239,8 +300,8 @@ def main() -> None:
     rows = []
 
     cv_runs = [cross_validated_text(pages, args.folds, split) for split in range(args.splits)]
-    cv_scores = [score(pairs) for pairs in cv_runs]
-    cv_pairs = cv_runs[0]
+    cv_scores = [score(body_pairs(pages, articles)) for articles in cv_runs]
+    cv_pairs = body_pairs(pages, cv_runs[0])
     cv_mean = tuple(statistics.mean(s[k] for s in cv_scores) for k in range(3))
     cv_name = f"newsweave segmenter ({args.folds}-fold CV, mean of {args.splits} splits)"
     rows.append((cv_name, "text", cv_mean, timing.pages_per_second))
@@ -287,6 +348,15 @@ def main() -> None:
         + ", ".join(f"{f1:.3f}" for _, _, f1 in cv_scores)
         + " (split 0: pages by id)"
     )
+    if not args.text_only:
+        agreement = [field_agreement(articles, htmls) for articles in cv_runs]
+        (t, t_pages), (d, d_pages) = agreement[0]
+        print(
+            f"\nText-path fields against the same page's HTML (CV, split 0): the title is one of "
+            f"its headlines on {t} of {t_pages} pages, the publication day its htmldate day on "
+            f"{d} of {d_pages}; titles over all splits: "
+            + ", ".join(str(a[0][0]) for a in agreement)
+        )
     print(f"\n{timing.report()}")
     if args.worst:
         print(f"\nworst {args.worst} text pages (CV, split 0):")
