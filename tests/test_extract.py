@@ -397,6 +397,16 @@ def test_a_long_metadata_line_gives_the_date() -> None:
     assert article.published.isoformat() == "2019-11-19T20:59:00"
 
 
+def test_a_long_metadata_line_gives_the_byline() -> None:
+    text = NESTED_MENU.replace(
+        "By Jane Roe | November 18, 2019 at 5:00 pm",
+        "By Jane Roe | November 18, 2019 -- 19:14 GMT (19:14 GMT) | Topic: Ports and Shipping",
+    )
+    article = extract(make_page(text))
+    assert article.byline == "Jane Roe"
+    assert article.published is not None and article.published.date().isoformat() == "2019-11-18"
+
+
 @pytest.mark.parametrize(
     ("text", "bare"),
     [
@@ -436,6 +446,11 @@ def test_a_bare_date_line(text: str, bare: bool) -> None:
             None,
         ),
         ("By Jane Doe, Reuters", "Jane Doe", "Reuters"),
+        # names end at a social handle or a date label, and a list item's bullet goes
+        ("By Chris Pokorny @DawgsByNature Nov 18, 2019, 11:47am EST", "Chris Pokorny", None),
+        ("By Kashmira Gander On 11/13/19 at 4:00 PM EST", "Kashmira Gander", None),
+        ("Von Moritz Bachmann publiziert am 25. September 2018", "Moritz Bachmann", None),
+        ("* by Bryan DeArdo", "Bryan DeArdo", None),
     ],
 )
 def test_byline_stops_at_a_printed_date(text: str, names: str, organisation: str | None) -> None:

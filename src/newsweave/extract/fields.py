@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from newsweave.extract.dates import MONTHS, WEEKDAYS, find_date, locate_date
 from newsweave.extract.outlets import agency, readable
-from newsweave.extract.patterns import BYLINE_RE
+from newsweave.extract.patterns import BYLINE_RE, LIST_ITEM_RE
 
 #: Separators between a byline's names and the credit that follows them.
 _CREDIT_SPLIT_RE = re.compile(r"\s+[–—|-]\s+|\s*[|/]\s*|,\s+(?=[A-Z][\w.&' -]*$)")
@@ -27,8 +27,14 @@ _DATELINE_RE = re.compile(
 #: Words that introduce a date rather than name a publisher ("Updated 27-02-2025").
 DATE_LABELS = frozenset(
     "published updated posted date on last modified diterbitkan diperbarui veröffentlicht "
-    "aktualisiert publié mis à jour publicado actualizado pubblicato aggiornato gepubliceerd "
-    "bijgewerkt".split()
+    "publiziert aktualisiert publié mis à jour publicado actualizado pubblicato aggiornato "
+    "gepubliceerd bijgewerkt".split()
+)
+#: Where a byline's names end: a social handle ("By Jane Roe @janeroe Nov 18") or a date
+#: label ("By Jane Roe On 11/13/19", "Von Jan Rot publiziert am 25. September").
+_NAMES_END_RE = re.compile(
+    r"\s+(?:@\w|(?:" + "|".join(sorted(DATE_LABELS, key=len, reverse=True)) + r")\b)",
+    re.IGNORECASE,
 )
 
 
@@ -56,14 +62,15 @@ class Byline:
 
 def parse_byline(text: str, *, require_prefix: bool = True) -> Byline | None:
     """Read "By NAME – Associated Press" (or an author field) into names and organisation."""
-    match = BYLINE_RE.match(text.strip())
+    text = LIST_ITEM_RE.sub("", text.strip()).lstrip()
+    match = BYLINE_RE.match(text)
     if match:
         rest = match.group("rest")
     elif require_prefix:
         return None
     else:
-        rest = text.strip()
-    rest = _before_date(rest)
+        rest = text
+    rest = _before_date(_NAMES_END_RE.split(rest, maxsplit=1)[0])
     parts = [p.strip() for p in _CREDIT_SPLIT_RE.split(rest) if p.strip()]
     if not parts or len(parts[0].split()) > 12:
         return None

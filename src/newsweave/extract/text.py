@@ -52,8 +52,9 @@ from newsweave.models import Article, DroppedLine, Page
 HEADER_REACH = 15
 #: A standfirst is a full sentence, not a label.
 MIN_SUMMARY_WORDS = 8
-#: The longest line, not a sentence, searched for the publication date.
-MAX_DATE_LINE_WORDS = 25
+#: The most words in a line of metadata that is no sentence: "PUBLISHED: Nov 19, 2019
+#: at 8:59 pm | UPDATED: ...", "By X | November 18, 2019 -- 19:14 GMT | Topic: Y".
+MAX_METADATA_WORDS = 25
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 #: Words that go with a date without saying anything else: labels, times, zones.
 _DATE_WORDS = DATE_LABELS | {"at", "am", "pm", "a", "p", "m", "gmt", "utc", "est", "edt", "et"}
@@ -189,8 +190,8 @@ def _find_byline(
     lines: list[Line], start: int, first: int, last: int, roles: dict[int, str]
 ) -> tuple[Byline | None, int | None]:
     for i in range(start, last + 1):
-        # Inside the article only a short line on its own can be a byline.
-        if i in roles or len(lines[i].text.split()) > 14:
+        # Never a sentence of the article: "By the end of the year, ...".
+        if i in roles or not _metadata_sized(lines[i].text, 14):
             continue
         byline = parse_byline(lines[i].text)
         if byline is not None:
@@ -249,18 +250,13 @@ def _find_published(
     Only the header and the article are searched, not the tail (teasers carry
     their own dates), and captions are skipped (a file photo has another date).
     Sentences of the article are skipped too (their dates are the story's), but
-    not a line that is only a date, which the segmenter can take into the body,
-    nor a long line of metadata ("PUBLISHED: ... | UPDATED: ...", "By X | date |
-    Topic: Y"), which is no sentence.
+    not a line that is only a date, which the segmenter can take into the body.
     """
     anchor = title_i if title_i is not None else first
     candidates = []
     for i in range(start, last + 1):
         text = lines[i].text
-        n_words = len(text.split())
-        if labels[i] and not _bare_date(text):
-            continue
-        if n_words > (12 if text[-1] in TERMINALS else MAX_DATE_LINE_WORDS):
+        if (labels[i] and not _bare_date(text)) or not _metadata_sized(text, 12):
             continue
         found = find_date(text)
         if found is not None and not CAPTION_RE.search(text):
@@ -288,6 +284,11 @@ def _find_published(
                     value, precision = resolve_relative(ago, reference_time)
                     return value, precision, i
     return None, None, None
+
+
+def _metadata_sized(text: str, short: int) -> bool:
+    """Whether a line is short enough to be metadata: ``short`` words, or a longer non-sentence."""
+    return len(text.split()) <= (short if text[-1] in TERMINALS else MAX_METADATA_WORDS)
 
 
 def _bare_date(text: str) -> bool:
