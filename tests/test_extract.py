@@ -428,6 +428,36 @@ def test_a_bare_date_line(text: str, bare: bool) -> None:
 @pytest.mark.parametrize(
     ("text", "names", "organisation"),
     [
+        ("Anna Menin", "Anna Menin", None),
+        ("Natasha Turak@NatashaTurak", "Natasha Turak", None),
+        ("Catherine Shu @catherineshu / 2 days", "Catherine Shu", None),
+        ("Tom Davies Associated Press", "Tom Davies", "Associated Press"),
+        ("VICTOR TANGERMANN, FUTURISM", "Victor Tangermann", "Futurism"),
+        ("Hong Kong", None, None),  # in the headline: a topic
+        ("Published Wed, Nov 20 2019", None, None),
+        ("Fox News", None, None),
+        ("New Delhi , News Nation Bureau | Updated : 19 November 2019, 09:01 AM", None, None),
+    ],
+)
+def test_a_bare_name_under_the_headline(text: str, names: str | None, organisation: str | None):
+    from newsweave.extract.fields import bare_byline
+
+    byline = bare_byline(text, "Hong Kong chaos: China deploys troops")
+    if names is None:
+        assert byline is None
+    else:
+        assert byline is not None
+        assert (byline.names, byline.organisation) == (names, organisation)
+
+
+def test_a_writers_name_alone_under_the_headline_is_the_byline() -> None:
+    text = NESTED_MENU.replace("By Jane Roe | November 18, 2019 at 5:00 pm", "Jane Roe@janeroe")
+    assert extract(make_page(text)).byline == "Jane Roe"
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "organisation"),
+    [
         ("By Mike Wall 2019-11-18T20:51:19Z Science & Astronomy", "Mike Wall", None),
         ("By Jane Doe | November 18, 2019 at 5:00 pm", "Jane Doe", None),
         ("By HYUNG-JIN KIM – Associated Press", "Hyung-Jin Kim", "Associated Press"),

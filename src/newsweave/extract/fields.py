@@ -227,6 +227,39 @@ def outlet_before_date(text: str) -> str | None:
     return None if name is None or _person_like(name) else readable(name)
 
 
+def bare_byline(text: str, headline: str) -> Byline | None:
+    """A writer's name alone on a line under the headline, as many sites print it.
+
+    "Anna Menin", "Natasha Turak@NatashaTurak", "Catherine Shu @catherineshu / 2 days",
+    "Tom Davies Associated Press", "VICTOR TANGERMANN, FUTURISM". Only two or three
+    capitalised words count as a name, and none the headline holds: "Hong Kong" under
+    "Hong Kong chaos: ..." is a topic, not a writer.
+    """
+    if len(text.split()) > BARE_BYLINE_WORDS:
+        return None
+    name = _HANDLE_RE.split(_NAMES_END_RE.split(text.strip(), maxsplit=1)[0], maxsplit=1)[0]
+    name, _, credit = (part.strip(" ,|-–—") for part in name.partition(","))
+    organisation = readable(credit) if credit else None
+    words = name.split()
+    for size in (3, 2, 1):  # "Tom Davies Associated Press": an agency after the name
+        known = agency(" ".join(words[-size:])) if len(words) > size else None
+        if known:
+            name, organisation = " ".join(words[:-size]), known
+            break
+    name = normal_case(name)
+    if not _person_like(name) or name.lower() in headline.lower():
+        return None
+    if any(w in DATE_LABELS or w in MONTHS or w in WEEKDAYS for w in name.lower().split()):
+        return None  # "Published Wed"
+    return Byline(name, organisation)
+
+
+#: A bare name's line holds little else: a handle, an agency, a credit.
+BARE_BYLINE_WORDS = 6
+#: Where a name printed with its social handle ends: "Natasha Turak@NatashaTurak".
+_HANDLE_RE = re.compile(r"\s*@|\s+/\s+")
+
+
 def dated_byline(text: str) -> Byline | None:
     """A writer credited with a date and no "By": "Chris Davies - Nov 19, 2019, 10:31 pm"."""
     name = _name_before_date(text)

@@ -38,6 +38,7 @@ from newsweave.extract.features import (
 from newsweave.extract.fields import (
     DATE_LABELS,
     Byline,
+    bare_byline,
     dated_byline,
     outlet_before_date,
     parse_byline,
@@ -52,6 +53,8 @@ from newsweave.models import Article, DroppedLine, Page
 HEADER_REACH = 15
 #: A standfirst is a full sentence, not a label.
 MIN_SUMMARY_WORDS = 8
+#: How many lines under the headline a writer's bare name may sit (a dek, a date between).
+BARE_BYLINE_REACH = 3
 #: The most words in a line of metadata that is no sentence: "PUBLISHED: Nov 19, 2019
 #: at 8:59 pm | UPDATED: ...", "By X | November 18, 2019 -- 19:14 GMT | Topic: Y".
 MAX_METADATA_WORDS = 25
@@ -94,7 +97,7 @@ def extract_text(
     last = body_idx[-1]
     header_start = max(0, min(first, title_i if title_i is not None else first) - HEADER_REACH)
 
-    byline, byline_i = _find_byline(lines, header_start, first, last, roles)
+    byline, byline_i = _find_byline(lines, header_start, first, last, title_i, roles)
     if byline_i is not None:
         roles[byline_i] = "byline"
     summary_i = _find_summary(lines, seg.labels, title_i, roles)
@@ -187,7 +190,12 @@ def _is_photo_credit(text: str) -> bool:
 
 
 def _find_byline(
-    lines: list[Line], start: int, first: int, last: int, roles: dict[int, str]
+    lines: list[Line],
+    start: int,
+    first: int,
+    last: int,
+    title_i: int | None,
+    roles: dict[int, str],
 ) -> tuple[Byline | None, int | None]:
     for i in range(start, last + 1):
         # Never a sentence of the article: "By the end of the year, ...".
@@ -201,6 +209,12 @@ def _find_byline(
         byline = None if i in roles else dated_byline(lines[i].text)
         if byline is not None:
             return byline, i
+    # Or the name alone, right under the headline.
+    if title_i is not None:
+        for i in range(title_i + 1, min(title_i + 1 + BARE_BYLINE_REACH, first + 1, len(lines))):
+            byline = None if i in roles else bare_byline(lines[i].text, lines[title_i].text)
+            if byline is not None:
+                return byline, i
     return None, None
 
 
