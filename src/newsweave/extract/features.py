@@ -359,11 +359,19 @@ class PageFeatures:
 
     matrix: np.ndarray
     title: int | None
-    keys: list[str]
-    contents: list[set[str]]
     #: Block (run of lines between blank lines) of each line.
     blocks: np.ndarray
     facts: _Facts
+
+    @property
+    def keys(self) -> list[str]:
+        """Each line's identity for repeat detection (:func:`normalise`)."""
+        return self.facts.keys
+
+    @property
+    def contents(self) -> list[set[str]]:
+        """Each line's content words, cut to their first five letters."""
+        return self.facts.contents
 
     def column(self, name: str) -> np.ndarray:
         """One feature's values, by name."""
@@ -484,7 +492,7 @@ def featurize_page(lines: list[Line]) -> PageFeatures:
         ]
     ).astype(np.float32)
     matrix = np.hstack([base, *context, glob])
-    return PageFeatures(matrix, title, keys, contents, blocks, facts)
+    return PageFeatures(matrix, title, blocks, facts)
 
 
 def featurize(lines: list[Line]) -> tuple[np.ndarray, int | None]:

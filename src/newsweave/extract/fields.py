@@ -227,6 +227,12 @@ def outlet_before_date(text: str) -> str | None:
     return None if name is None or _person_like(name) else readable(name)
 
 
+#: A bare name's line holds little else: a handle, an agency, a credit.
+BARE_BYLINE_WORDS = 6
+#: Where a name printed with its social handle ends: "Natasha Turak@NatashaTurak".
+_HANDLE_RE = re.compile(r"\s*@|\s+/\s+")
+
+
 def bare_byline(text: str, headline: str) -> Byline | None:
     """A writer's name alone on a line under the headline, as many sites print it.
 
@@ -252,12 +258,6 @@ def bare_byline(text: str, headline: str) -> Byline | None:
     if any(w in DATE_LABELS or w in MONTHS or w in WEEKDAYS for w in name.lower().split()):
         return None  # "Published Wed"
     return Byline(name, organisation)
-
-
-#: A bare name's line holds little else: a handle, an agency, a credit.
-BARE_BYLINE_WORDS = 6
-#: Where a name printed with its social handle ends: "Natasha Turak@NatashaTurak".
-_HANDLE_RE = re.compile(r"\s*@|\s+/\s+")
 
 
 def dated_byline(text: str) -> Byline | None:
