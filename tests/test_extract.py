@@ -426,6 +426,34 @@ def test_a_bare_date_line(text: str, bare: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("author", "names", "organisation"),
+    [
+        ("Tom Krisher; Ap Auto Writer", "Tom Krisher", "Associated Press"),
+        ("Amy Kuperinsky; NJ Advance Media", "Amy Kuperinsky", "NJ Advance Media"),
+        ("Victor Tangermann; Futurism", "Victor Tangermann", "Futurism"),
+        ("Finian Cunningham Sputnik International", "Finian Cunningham", "Sputnik International"),
+        ("Mike Wuerthele; Malcolm Owen Monday; November", "Mike Wuerthele, Malcolm Owen", None),
+        ("Troy Smith; Troy L Smith; Cleveland com", "Troy Smith", None),
+        ("Phil Helsel is a reporter", "Phil Helsel", None),
+        ("Regan", "Regan", None),
+        ("Reuters", None, "Reuters"),
+        ("India Post News Weekly", None, "India Post News Weekly"),
+        ("Admin", None, None),
+        ("Editorial", None, None),
+        ("The Russian; Syrian defense ministries", None, None),
+    ],
+)
+def test_an_html_author_field(author: str, names: str | None, organisation: str | None) -> None:
+    # trafilatura's author field: names joined by "; ", with publishers, site accounts,
+    # dates and bios mixed in.
+    from newsweave.extract.fields import author_byline
+
+    byline = author_byline(author)
+    found = (byline.names, byline.organisation) if byline else (None, None)
+    assert found == (names, organisation)
+
+
+@pytest.mark.parametrize(
     ("text", "names", "organisation"),
     [
         ("Anna Menin", "Anna Menin", None),

@@ -227,6 +227,76 @@ def outlet_before_date(text: str) -> str | None:
     return None if name is None or _person_like(name) else readable(name)
 
 
+def author_byline(author: str) -> Byline | None:
+    """The byline in an HTML page's author field (trafilatura joins several with "; ").
+
+    Writers' names are kept, one per person ("Troy Smith; Troy L Smith" is one); a
+    publisher among them is the organisation ("Amy Kuperinsky; NJ Advance Media",
+    "Tom Krisher; Ap Auto Writer", "Finian Cunningham Sputnik International"); site
+    accounts ("Admin", "Editorial") and what trails a name ("Malcolm Owen Monday;
+    November", "Phil Helsel is a reporter") are dropped.
+    """
+    names: list[str] = []
+    organisation = None
+    parts = [_AUTHOR_TAIL_RE.split(part, maxsplit=1)[0].strip(" ,") for part in author.split(";")]
+    parts = [p for p in parts if p and not _ACCOUNT_RE.fullmatch(p)]
+    for part in parts:
+        people, publisher = _author_part(part, alone=len(parts) == 1)
+        names += [n for n in people if not any(_same_person(n, m) for m in names)]
+        organisation = organisation or publisher
+    if not names and organisation is None:
+        return None
+    return Byline(", ".join(names) or None, organisation)
+
+
+def _author_part(part: str, *, alone: bool) -> tuple[list[str], str | None]:
+    """The writers and the publisher one entry of an author field names.
+
+    A role after a wire's code ("Ap Auto Writer") names the wire, and a word of a
+    publication's name ("NJ Advance Media") a publisher, after a writer's name or
+    alone. A single word beside other entries is a publisher ("Victor Tangermann;
+    Futurism"), alone a writer ("Regan"); a name with a leading article is a
+    publisher alone ("The Water Coolest"), beside others nothing ("The Russian;
+    Syrian defense ministries").
+    """
+    words = part.split()
+    if _ROLE_RE.search(part) and agency(words[0]):
+        return [], agency(words[0])
+    for k in (2, 3):  # "Finian Cunningham Sputnik International"
+        head, rest = " ".join(words[:k]), words[k:]
+        if rest and _person_like(head) and any(w.lower() in _PUBLICATION_WORDS for w in rest):
+            return [head], readable(" ".join(rest))
+    if any(w.lower() in _PUBLICATION_WORDS for w in words):
+        return [], readable(part)
+    if len(words) == 1 and not alone:
+        return [], readable(part)
+    if words[0].lower() in _ARTICLES:
+        return [], (readable(part) if alone else None)
+    found = parse_byline(part, require_prefix=False)
+    if found is None:
+        return [], None
+    return (found.names.split(", ") if found.names else []), found.organisation
+
+
+def _same_person(a: str, b: str) -> bool:
+    """ "Troy Smith" and "Troy L Smith": the same first and last name."""
+    x, y = a.lower().split(), b.lower().split()
+    return x[0] == y[0] and x[-1] == y[-1]
+
+
+#: What trails a name in an author field: a date word, "is a reporter".
+_AUTHOR_TAIL_RE = re.compile(
+    r"\s+(?:(?:"
+    + "|".join(sorted({*MONTHS, *WEEKDAYS, *DATE_LABELS}, key=len, reverse=True))
+    + r")\b|(?:is|was)\s+(?:a|an|the)\b)|^(?:"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")$",
+    re.IGNORECASE,
+)
+#: A site's own account, no writer: "admin", "jdadmin", "Editorial", "Staff".
+_ACCOUNT_RE = re.compile(r"\w*admin\w*|editorial|editors?|staff|webmaster|guest", re.IGNORECASE)
+
+
 #: A bare name's line holds little else: a handle, an agency, a credit.
 BARE_BYLINE_WORDS = 6
 #: Where a name printed with its social handle ends: "Natasha Turak@NatashaTurak".

@@ -17,7 +17,7 @@ from newsweave.errors import PageError
 from newsweave.extract.assemble import Evidence, build_article
 from newsweave.extract.dates import Precision, find_date
 from newsweave.extract.features import is_relative_time_line, normalise
-from newsweave.extract.fields import Byline, parse_byline
+from newsweave.extract.fields import Byline, author_byline, parse_byline
 from newsweave.extract.outlets import from_url, readable
 from newsweave.models import Article, DroppedLine, Page
 
@@ -47,7 +47,7 @@ def extract_html(page: Page, *, reference_time: datetime | None, explain: bool) 
         raise PageError(page.source, "no_article", "trafilatura found no main text")
 
     title = (doc.title or "").strip()
-    byline = _author_byline(doc.author)
+    byline = author_byline(doc.author) if doc.author else None
     paragraphs = [p.strip() for p in doc.text.split("\n") if p.strip()]
     body: list[str] = []
     dropped: list[DroppedLine] = []
@@ -99,12 +99,6 @@ def extract_html(page: Page, *, reference_time: datetime | None, explain: bool) 
         },
     )
     return build_article(page, found)
-
-
-def _author_byline(author: str | None) -> Byline | None:
-    if not author:
-        return None
-    return parse_byline(author, require_prefix=False)
 
 
 def _merge(first: Byline | None, second: Byline) -> Byline:
