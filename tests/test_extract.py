@@ -509,6 +509,8 @@ def test_a_writers_name_alone_under_the_headline_is_the_byline() -> None:
         ("By Kashmira Gander On 11/13/19 at 4:00 PM EST", "Kashmira Gander", None),
         ("Von Moritz Bachmann publiziert am 25. September 2018", "Moritz Bachmann", None),
         ("* by Bryan DeArdo", "Bryan DeArdo", None),
+        ("By Meg James Staff Writer", "Meg James", None),  # a role after the name goes
+        ("By Tom Writer", "Tom Writer", None),
     ],
 )
 def test_byline_stops_at_a_printed_date(text: str, names: str, organisation: str | None) -> None:

@@ -83,6 +83,8 @@ def parse_byline(text: str, *, require_prefix: bool = True) -> Byline | None:
     known = agency(names_part)
     if known:
         return Byline(None, known)
+    unroled = _ROLE_SUFFIX_RE.sub("", names_part)  # "Meg James Staff Writer", not "Tom Writer"
+    names_part = unroled if len(unroled.split()) >= 2 else names_part
     names = [normal_case(n) for n in _NAME_SPLIT_RE.split(names_part) if n]
     if not all(_looks_like_name(n) for n in names):
         return None
@@ -172,6 +174,11 @@ _CLOCK_RE = re.compile(r"\d{1,2}:\d{2}|\d{1,2}/\d{1,2}/\d{2}")
 #: A writer's role around the publisher's name in a credit.
 _ROLE_RE = re.compile(
     r"^special to (?:the )?|\s*\b(?:senior |staff |contributing |chief )?"
+    r"(?:staff|contributor|correspondent|reporter|writer|editor|columnist)s?$",
+    re.IGNORECASE,
+)
+_ROLE_SUFFIX_RE = re.compile(
+    r"\s+(?:senior |staff |contributing |chief )?"
     r"(?:staff|contributor|correspondent|reporter|writer|editor|columnist)s?$",
     re.IGNORECASE,
 )
