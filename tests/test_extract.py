@@ -266,6 +266,41 @@ def test_html_page_with_og_metadata() -> None:
     assert article.diagnostics["method"] == "trafilatura"
 
 
+@pytest.mark.parametrize(
+    ("title", "sites", "expected"),
+    [
+        ("Best tech gadgets of 2019 | ZDNet", ["ZDNet"], "Best tech gadgets of 2019"),
+        (
+            "New York State Attorney General reportedly investigating WeWork – TechCrunch",
+            [None, "techcrunch.com"],
+            "New York State Attorney General reportedly investigating WeWork",
+        ),
+        (
+            "LinkNaija | Nollywood actress stuns in new photos",
+            ["LinkNaija"],
+            "Nollywood actress stuns in new photos",
+        ),
+        (
+            "Opinion | Republicans Are Following Trump to Nowhere",
+            ["NYTimes"],
+            "Opinion | Republicans Are Following Trump to Nowhere",
+        ),
+        (
+            "Star Wars Jedi review - shoots for the moon - VG247",
+            ["https://www.vg247.com/a"],
+            "Star Wars Jedi review - shoots for the moon",
+        ),
+        ("Apple - Wikipedia", ["Wikipedia"], "Apple - Wikipedia"),  # too little would be left
+    ],
+)
+def test_the_site_name_leaves_an_html_title(
+    title: str, sites: list[str | None], expected: str
+) -> None:
+    from newsweave.extract.html import _without_site
+
+    assert _without_site(title, sites) == expected
+
+
 @pytest.mark.parametrize("kind", ["text", "html"])
 def test_page_without_article_raises(kind: str) -> None:
     text = NO_ARTICLE if kind == "text" else "<html><body><nav>Home News</nav></body></html>"

@@ -18,7 +18,7 @@ from newsweave.extract.assemble import Evidence, build_article
 from newsweave.extract.dates import Precision, find_date
 from newsweave.extract.features import is_relative_time_line, normalise
 from newsweave.extract.fields import Byline, author_byline, parse_byline
-from newsweave.extract.outlets import from_url, readable
+from newsweave.extract.outlets import from_url, readable, same_outlet
 from newsweave.models import Article, DroppedLine, Page
 
 #: Measured on the development set (docs/benchmarks.md): favor_precision beats the
@@ -46,7 +46,7 @@ def extract_html(page: Page, *, reference_time: datetime | None, explain: bool) 
     if doc is None or not (doc.text or "").strip():
         raise PageError(page.source, "no_article", "trafilatura found no main text")
 
-    title = (doc.title or "").strip()
+    title = _without_site((doc.title or "").strip(), [doc.sitename, doc.hostname, page.url])
     byline = author_byline(doc.author) if doc.author else None
     paragraphs = [p.strip() for p in doc.text.split("\n") if p.strip()]
     body: list[str] = []
@@ -99,6 +99,32 @@ def extract_html(page: Page, *, reference_time: datetime | None, explain: bool) 
         },
     )
     return build_article(page, found)
+
+
+def _without_site(title: str, names: list[str | None]) -> str:
+    """``title`` without the site's name printed before or after it.
+
+    "Best tech gadgets of 2019 | ZDNet", "... – TechCrunch": the site is a field
+    of its own. Only a part that names the site goes, and only when what is left
+    is a headline of a few words ("Opinion | ..." keeps its section).
+    """
+    sites = [readable(n) if "/" not in n else from_url(n) for n in names if n]
+    cuts = list(_TITLE_PARTS_RE.finditer(title))
+    if not cuts:
+        return title
+    first, last = cuts[0], cuts[-1]
+    for part, rest in (
+        (title[last.end() :], title[: last.start()]),
+        (title[: first.start()], title[first.end() :]),
+    ):
+        if len(rest.split()) >= MIN_TITLE_WORDS and any(same_outlet(part, s) for s in sites):
+            return rest
+    return title
+
+
+_TITLE_PARTS_RE = re.compile(r"\s+[|–—·»-]\s+")
+#: The fewest words a headline keeps once the site's name is cut from it.
+MIN_TITLE_WORDS = 3
 
 
 def _merge(first: Byline | None, second: Byline) -> Byline:
