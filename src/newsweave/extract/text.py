@@ -58,6 +58,8 @@ BARE_BYLINE_REACH = 3
 #: The most words in a line of metadata that is no sentence: "PUBLISHED: Nov 19, 2019
 #: at 8:59 pm | UPDATED: ...", "By X | November 18, 2019 -- 19:14 GMT | Topic: Y".
 MAX_METADATA_WORDS = 25
+#: A bare date line is short ("Updated 10:01 pm PST, Tuesday, November 19, 2019": 48).
+BARE_DATE_MAX_CHARS = 64
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 #: Words that go with a date without saying anything else: labels, times, zones.
 _DATE_WORDS = DATE_LABELS | {"at", "am", "pm", "a", "p", "m", "gmt", "utc", "est", "edt", "et"}
@@ -310,7 +312,7 @@ def _bare_date(text: str) -> bool:
 
     An embedded post's signature ("— Name (@handle) November 18, 2019") is not one.
     """
-    if "@" in text or find_date(text) is None:
+    if len(text) > BARE_DATE_MAX_CHARS or "@" in text or find_date(text) is None:
         return False
     words = _LETTERS_RE.findall(text.lower())
     return sum(w not in MONTHS and w not in WEEKDAYS and w not in _DATE_WORDS for w in words) <= 2
