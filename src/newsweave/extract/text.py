@@ -58,8 +58,9 @@ BARE_BYLINE_REACH = 3
 #: The most words in a line of metadata that is no sentence: "PUBLISHED: Nov 19, 2019
 #: at 8:59 pm | UPDATED: ...", "By X | November 18, 2019 -- 19:14 GMT | Topic: Y".
 MAX_METADATA_WORDS = 25
-#: A bare date line is short ("Updated 10:01 pm PST, Tuesday, November 19, 2019": 48).
-BARE_DATE_MAX_CHARS = 64
+#: A bare date line is short: "Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT"
+#: has 69 characters.
+BARE_DATE_MAX_CHARS = 80
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 #: Words that go with a date without saying anything else: labels, times, zones.
 _DATE_WORDS = DATE_LABELS | {"at", "am", "pm", "a", "p", "m", "gmt", "utc", "est", "edt", "et"}
