@@ -362,6 +362,24 @@ def test_yearless_date_takes_its_year_from_a_full_date_on_the_page() -> None:
     assert article.published.isoformat() == "2019-11-18T20:19:00"
 
 
+def test_a_line_of_metadata_is_no_standfirst() -> None:
+    # "Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM" sits between the headline and the body.
+    article = _example("nj-com-meth-campaign.txt")
+    assert article.summary is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "New Delhi , News Nation Bureau | Updated : 19 November 2019, 09:01 AM and more",
+        "Lisa Kaczke and Trevor J. Mitchell Sioux Falls Argus Leader",
+    ],
+)
+def test_metadata_and_title_case_lines_are_no_standfirst(line: str) -> None:
+    text = NESTED_MENU.replace("By Jane Roe | November 18, 2019 at 5:00 pm", line + "\n\nMenu")
+    assert extract(make_page(text)).summary is None
+
+
 def test_yearless_date_needs_a_year_from_somewhere() -> None:
     from newsweave.extract.dates import find_yearless, year_for
 

@@ -53,6 +53,8 @@ from newsweave.models import Article, DroppedLine, Page
 HEADER_REACH = 15
 #: A standfirst is a full sentence, not a label.
 MIN_SUMMARY_WORDS = 8
+#: A line with this share of capitalised words is in title case: a headline or names.
+TITLE_CASE_SHARE = 0.8
 #: How many lines under the headline a writer's bare name may sit (a dek, a date between).
 BARE_BYLINE_REACH = 3
 #: The most words in a line of metadata that is no sentence: "PUBLISHED: Nov 19, 2019
@@ -228,7 +230,9 @@ def _find_summary(
 
     It is set apart when furniture (a caption, byline, timestamp) separates it
     from the body that follows, or when that body opens with a dateline, which
-    marks where the story itself begins.
+    marks where the story itself begins. A line of metadata (a date, a byline, a
+    list of categories) is no standfirst, nor a line in title case (a second
+    headline, names).
     """
     if title_i is None:
         return None
@@ -236,12 +240,15 @@ def _find_summary(
     if candidate is None:
         return None
     text = lines[candidate].text
+    words = text.split()
     if (
-        len(text.split()) < MIN_SUMMARY_WORDS
+        len(words) < MIN_SUMMARY_WORDS
         or CAPTION_RE.search(text)
         or is_relative_time_line(text)
-        or is_date_line(text, len(text.split()))
+        or _date_labelled(text)  # "Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM"
+        or (text[-1] not in TERMINALS and find_date(text) is not None)  # "X | Updated: <date>"
         or split_dateline(text) is not None
+        or sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
     ):
         return None
     following = next(
