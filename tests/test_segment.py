@@ -16,6 +16,7 @@ from newsweave.extract.features import (
     COLUMN,
     FEATURE_NAMES,
     STACK_FEATURES,
+    Line,
     distance_to,
     featurize,
     featurize_page,
@@ -31,6 +32,7 @@ from newsweave.extract.segmenter import (
     BODY_BIAS,
     META_FILE,
     SegmenterModel,
+    _trim_edges,
     load_model,
     predict,
     segment,
@@ -340,3 +342,19 @@ def test_outlets() -> None:
     assert same_outlet("The Hill", "the hill")
     assert outlet_before_date("The Hill27-02-2025") == "The Hill"
     assert outlet_before_date("Updated 27-02-2025") is None
+
+
+def test_the_body_opens_and_ends_on_prose() -> None:
+    texts = [
+        "* Markets",
+        "+ Stocks",
+        "NEW YORK (Reuters) - Oil prices fell sharply on Tuesday as supply worries eased.",
+        "Tables",  # inside the article: kept
+        "Brent crude fell 2.5% to settle at $62.44 a barrel, its lowest in two weeks.",
+        "More from Reuters",
+        "Read next",
+    ]
+    lines = [Line(t, i, True, True) for i, t in enumerate(texts)]
+    labels = np.ones(len(lines), dtype=np.int8)
+    _trim_edges(lines, labels)
+    assert labels.tolist() == [0, 0, 1, 1, 1, 0, 0]
