@@ -348,13 +348,15 @@ def test_the_body_opens_and_ends_on_prose() -> None:
     texts = [
         "* Markets",
         "+ Stocks",
+        "* Oil drops 3% as supply worries ease, the dollar climbs against the yen.",  # a teaser
         "NEW YORK (Reuters) - Oil prices fell sharply on Tuesday as supply worries eased.",
         "Tables",  # inside the article: kept
         "Brent crude fell 2.5% to settle at $62.44 a barrel, its lowest in two weeks.",
+        "* Traders now expect the cartel to hold output steady through the spring.",  # its own
         "More from Reuters",
         "Read next",
     ]
     lines = [Line(t, i, True, True) for i, t in enumerate(texts)]
     labels = np.ones(len(lines), dtype=np.int8)
     _trim_edges(lines, labels)
-    assert labels.tolist() == [0, 0, 1, 1, 1, 0, 0]
+    assert labels.tolist() == [0, 0, 0, 1, 1, 1, 1, 0, 0]

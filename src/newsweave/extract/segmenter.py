@@ -30,7 +30,7 @@ from newsweave.extract.features import (
     furniture_mask,
     stack_features,
 )
-from newsweave.extract.patterns import TERMINALS
+from newsweave.extract.patterns import LIST_ITEM_RE, TERMINALS
 
 MODEL_FILE = "segmenter.lgb"
 STACK_MODEL_FILE = "segmenter-stack.lgb"
@@ -197,19 +197,20 @@ def segment(lines: list[Line], model: SegmenterModel | None = None) -> Segmentat
 
 
 def _trim_edges(lines: list[Line], labels: np.ndarray) -> None:
-    """Unmark short unpunctuated lines at either end of the body: an article opens and
-    ends on prose.
+    """Unmark what cannot open or close the body: an article opens and ends on prose.
 
-    Before the article such a line is a menu entry or a section label the decoder
-    carried in ("* Markets", "+ Tennis"); after it, the label of whatever follows.
-    Trimming the opening too gained on each of the 8 CV splits (0.0002–0.0005 F1),
-    and lets a dateline in the first paragraph be found.
+    A short unpunctuated line before the article is a menu entry or a section
+    label the decoder carried in ("Markets"), after it the label of whatever
+    follows. A list item cannot open the article either: before the first
+    paragraph a list is a menu, a list of teasers or a box of key points; at the
+    end it can be the article's own (notes, a summary), so it stays there.
     """
-    for order in (range(len(labels)), range(len(labels) - 1, -1, -1)):
+    for opening, order in ((True, range(len(labels))), (False, range(len(labels) - 1, -1, -1))):
         for i in order:
             if not labels[i]:
                 continue
             text = lines[i].text
-            if len(text.split()) > EDGE_MAX_WORDS or text[-1] in TERMINALS:
+            edge = len(text.split()) <= EDGE_MAX_WORDS and text[-1] not in TERMINALS
+            if not edge and not (opening and LIST_ITEM_RE.match(text)):
                 break
             labels[i] = 0
