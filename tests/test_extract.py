@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsweave.errors import PageError
 from newsweave.extract import extract
@@ -630,3 +632,23 @@ def test_a_text_dump_without_address_takes_the_name_the_site_gives_itself() -> N
     # the address, where there is one, names the site first
     url = "https://www.example-mirror.com/news/bolivia"
     assert extract(make_page(text, source=path.name, url=url)).outlet == "example-mirror"
+
+
+_FURNITURE_WORDS = st.sampled_from(
+    "By Jane Roe Updated Nov 19, 2019 * + o — (AP) SEOUL, the said 2 hours ago @x | Photo: "
+    "Getty Images . Read more Türkiye 北京 مرحبا jam lalu © Subscribe to Follow RT on Published "
+    "Monday, Nov. 18, PUBLISHED: 12:30 pm EST Related articles".split()
+)
+_LINES = st.one_of(st.lists(_FURNITURE_WORDS, max_size=40).map(" ".join), st.text(max_size=200))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_LINES, max_size=60).map("\n".join))
+def test_any_text_gives_an_article_or_no_article(text: str) -> None:
+    # Furniture words, scripts and stray characters in any order: never a crash.
+    try:
+        article = extract(make_page(text))
+    except PageError as error:
+        assert error.reason == "no_article"
+    else:
+        assert article.body and isinstance(article.title, str)
