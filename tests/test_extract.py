@@ -490,6 +490,7 @@ def test_a_bare_date_line(text: str, bare: bool) -> None:
         ("Mike Wuerthele; Malcolm Owen Monday; November", "Mike Wuerthele, Malcolm Owen", None),
         ("Troy Smith; Troy L Smith; Cleveland com", "Troy Smith", None),
         ("Phil Helsel is a reporter", "Phil Helsel", None),
+        ("Theresa May; Reuters", "Theresa May", "Reuters"),
         ("Regan", "Regan", None),
         ("Reuters", None, "Reuters"),
         ("India Post News Weekly", None, "India Post News Weekly"),

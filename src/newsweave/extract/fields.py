@@ -245,7 +245,9 @@ def author_byline(author: str) -> Byline | None:
     """
     names: list[str] = []
     organisation = None
-    parts = [_AUTHOR_TAIL_RE.split(part, maxsplit=1)[0].strip(" ,") for part in author.split(";")]
+    parts = [
+        _AUTHOR_TAIL_RE.split(part.strip(), maxsplit=1)[0].strip(" ,") for part in author.split(";")
+    ]
     parts = [p for p in parts if p and not _ACCOUNT_RE.fullmatch(p)]
     for part in parts:
         people, publisher = _author_part(part, alone=len(parts) == 1)
@@ -291,10 +293,11 @@ def _same_person(a: str, b: str) -> bool:
     return x[0] == y[0] and x[-1] == y[-1]
 
 
-#: What trails a name in an author field: a date word, "is a reporter".
+#: What trails a name in an author field: a weekday, a date label, "is a reporter"; or
+#: an entry that is a month alone. A month after a name is no cut: "Theresa May".
 _AUTHOR_TAIL_RE = re.compile(
     r"\s+(?:(?:"
-    + "|".join(sorted({*MONTHS, *WEEKDAYS, *DATE_LABELS}, key=len, reverse=True))
+    + "|".join(sorted({*(w for w in WEEKDAYS if len(w) > 4), *DATE_LABELS}, key=len, reverse=True))
     + r")\b|(?:is|was)\s+(?:a|an|the)\b)|^(?:"
     + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r")$",
