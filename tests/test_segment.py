@@ -360,3 +360,16 @@ def test_the_body_opens_and_ends_on_prose() -> None:
     labels = np.ones(len(lines), dtype=np.int8)
     _trim_edges(lines, labels)
     assert labels.tolist() == [0, 0, 0, 1, 1, 1, 1, 0, 0]
+
+
+def test_a_body_of_list_items_keeps_them() -> None:
+    texts = [
+        "* Preheat the oven to 200C and line a tray with baking paper before you start.",
+        "* Toss the squash with oil, salt and the chilli flakes, then roast for 40 minutes.",
+        "* Blend with the stock until smooth, season, and serve with the toasted seeds.",
+        "Share",
+    ]
+    lines = [Line(t, i, True, True) for i, t in enumerate(texts)]
+    labels = np.ones(len(lines), dtype=np.int8)
+    _trim_edges(lines, labels)
+    assert labels.tolist() == [1, 1, 1, 0]

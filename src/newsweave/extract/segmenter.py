@@ -203,14 +203,21 @@ def _trim_edges(lines: list[Line], labels: np.ndarray) -> None:
     label the decoder carried in ("Markets"), after it the label of whatever
     follows. A list item cannot open the article either: before the first
     paragraph a list is a menu, a list of teasers or a box of key points; at the
-    end it can be the article's own (notes, a summary), so it stays there.
+    end it can be the article's own (notes, a summary), so it stays there. A body
+    that is nothing but list items is a list article and keeps them.
     """
     for opening, order in ((True, range(len(labels))), (False, range(len(labels) - 1, -1, -1))):
+        short: list[int] = []
+        listed: list[int] = []
         for i in order:
             if not labels[i]:
                 continue
             text = lines[i].text
-            edge = len(text.split()) <= EDGE_MAX_WORDS and text[-1] not in TERMINALS
-            if not edge and not (opening and LIST_ITEM_RE.match(text)):
+            if len(text.split()) <= EDGE_MAX_WORDS and text[-1] not in TERMINALS:
+                short.append(i)
+            elif opening and LIST_ITEM_RE.match(text):
+                listed.append(i)
+            else:
+                labels[listed] = 0
                 break
-            labels[i] = 0
+        labels[short] = 0
