@@ -618,12 +618,16 @@ def stack_features(page: PageFeatures, first: np.ndarray) -> np.ndarray:
     counts: Counter[str] = Counter()
     for i in at:
         counts.update(page.contents[i])
-    coherence = np.zeros(n, dtype=np.float32)
-    if counts:
-        for i, content in enumerate(page.contents):
-            if content:
-                own = 1 if body[i] else 0
-                coherence[i] = sum(counts[w] > own for w in content) / len(content)
+    # The share of a line's content words the body uses (other body lines, for a body line).
+    elsewhere = {w for w, c in counts.items() if c > 1}
+    seen = counts.keys()
+    coherence = np.array(
+        [
+            len(c & (elsewhere if b else seen)) / len(c) if c else 0.0
+            for c, b in zip(page.contents, body.tolist(), strict=True)
+        ],
+        dtype=np.float32,
+    )
     blocks = page.blocks
     block_lines = np.bincount(blocks)
     block_max = np.zeros(len(block_lines), dtype=np.float32)
