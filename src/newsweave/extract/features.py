@@ -361,6 +361,7 @@ class PageFeatures:
     title: int | None
     #: Block (run of lines between blank lines) of each line.
     blocks: np.ndarray
+    #: What the per-line pass found (words, flags): later passes and the headline search reuse it.
     facts: _Facts
 
     @property
