@@ -193,6 +193,13 @@ def test_story_json_markdown_and_human(sample_db: str) -> None:
     assert human.exit_code == 0 and "North Korea" in human.output
 
 
+def test_a_bad_setting_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
+    result = invoke("extract", str(SAMPLES / "000_c5fdda3d84432073.txt"), "--jsonl")
+    assert result.exit_code == 2
+    assert "NEWSWEAVE_LANGUAGES" in result.output and "Traceback" not in result.output
+
+
 def test_story_unknown_id(sample_db: str) -> None:
     result = invoke("story", "nope", "--db", sample_db)
     assert result.exit_code == 2

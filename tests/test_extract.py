@@ -653,3 +653,16 @@ def test_any_text_gives_an_article_or_no_article(text: str) -> None:
         assert error.reason == "no_article"
     else:
         assert article.body and isinstance(article.title, str)
+
+
+def test_languages_can_be_restricted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave.errors import NewsweaveError
+    from newsweave.nlp.language import detect_language
+
+    english = "The spy agency said on Thursday that more troops had been sent to the front line."
+    assert detect_language(english) == "en"
+    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "de, fr")
+    assert detect_language(english) in {"de", "fr", None}
+    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
+    with pytest.raises(NewsweaveError, match="lingua knows no xx"):
+        detect_language(english)

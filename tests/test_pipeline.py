@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import newsweave.pipeline
-from newsweave import Newsweave, NotFoundError, extract_paths
+from newsweave import Newsweave, NewsweaveError, NotFoundError, extract_paths
 from newsweave.models import Rejection
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
@@ -83,6 +83,21 @@ def test_extract_paths_runs_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSWEAVE_DEBUG", "1")
     (article,) = extract_paths([SAMPLES / "004_bc8cf2809f61b329.txt"])
     assert article.outlet == "The Hill"
+
+
+def test_a_setting_that_cannot_work_stops_the_run(
+    nw: Newsweave, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept as every page's rejection, a missing model would leave pages that a rerun
+    # skips as already stored once the setting is fixed.
+    def no_model(article):
+        raise NewsweaveError("spaCy model 'nope' is not installed")
+
+    monkeypatch.setattr(newsweave.pipeline, "extract_claims", no_model)
+    monkeypatch.delenv("NEWSWEAVE_DEBUG", raising=False)
+    with pytest.raises(NewsweaveError, match="not installed"):
+        nw.ingest([SAMPLES / "000_c5fdda3d84432073.txt"])
+    assert nw.stats()["pages"] == 0
 
 
 def test_a_crash_on_one_page_is_kept_as_its_rejection(

@@ -2,7 +2,8 @@
 
 ``NEWSWEAVE_DB`` is the store's SQLAlchemy URL; ``NEWSWEAVE_HOME`` the folder for
 the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load;
-``NEWSWEAVE_PARSE_CACHE`` how many parsed paragraphs a process keeps for reuse.
+``NEWSWEAVE_PARSE_CACHE`` how many parsed paragraphs a process keeps for reuse;
+``NEWSWEAVE_LANGUAGES`` the languages lingua may name (:mod:`newsweave.nlp.language`).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from typing import TypeVar
 from newsweave.claims import extract_claims, find_mentions
 from newsweave.cluster import GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
-from newsweave.errors import PageError
+from newsweave.errors import NewsweaveError, PageError
 from newsweave.extract import extract
 from newsweave.ingest import discover, read_file
 from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
@@ -76,12 +76,16 @@ def _guarded(page: Page, run: Callable[[], _T]) -> _T | Rejection:
 
     A crash inside a stage (a bug, not bad input) is also returned as a
     rejection, ``processing_error``, so the page and the reason are kept and the
-    rest of the run goes on; ``NEWSWEAVE_DEBUG=1`` lets it raise instead.
+    rest of the run goes on; ``NEWSWEAVE_DEBUG=1`` lets it raise instead. A
+    setting that cannot work stops the run: kept as every page's rejection, it
+    would be skipped as already stored once the setting is fixed.
     """
     try:
         return run()
     except PageError as exc:
         return Rejection(page.source, exc.reason, exc.detail, page_id=page.id, raw=page.raw)
+    except NewsweaveError:
+        raise  # the run's, not the page's (a missing model, a bad setting): stop, store nothing
     except Exception as exc:  # a bug on one page must not sink the run
         if os.environ.get("NEWSWEAVE_DEBUG"):
             raise

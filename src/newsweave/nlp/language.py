@@ -4,13 +4,20 @@ lingua's high-accuracy mode loads every language's n-gram models up to
 fivegrams: about ten seconds and a GB before the first answer. Its low-accuracy
 mode (trigrams only) loads in milliseconds and, by lingua's own evaluation, is
 as good on texts of more than about 120 characters, which article bodies are.
+
+``$NEWSWEAVE_LANGUAGES`` ("en,de,id") restricts the candidates to the languages
+a collection holds, as lingua advises when they are known: fewer candidates are
+fewer confusions (Indonesian and Malay) and much less work per text.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
-from lingua import LanguageDetector, LanguageDetectorBuilder
+from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
+
+from newsweave.errors import NewsweaveError
 
 #: Below this confidence the text is too short or mixed to name a language.
 MIN_CONFIDENCE = 0.5
@@ -18,9 +25,29 @@ MIN_CONFIDENCE = 0.5
 MAX_CHARS = 4000
 
 
+def configured_languages() -> tuple[str, ...] | None:
+    """``$NEWSWEAVE_LANGUAGES`` as ISO 639-1 codes, or ``None``: every language lingua knows."""
+    value = os.environ.get("NEWSWEAVE_LANGUAGES", "")
+    codes = sorted({code.strip().lower() for code in value.split(",") if code.strip()})
+    return tuple(codes) or None
+
+
 @cache
-def _detector() -> LanguageDetector:
-    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+def _detector(codes: tuple[str, ...] | None) -> LanguageDetector:
+    if codes is None:
+        builder = LanguageDetectorBuilder.from_all_languages()
+    else:
+        unknown = [c for c in codes if not hasattr(IsoCode639_1, c.upper())]
+        if unknown or len(codes) < 2:
+            raise NewsweaveError(
+                "NEWSWEAVE_LANGUAGES must name two or more languages by ISO 639-1 code "
+                f"(en, de, id...); it has {', '.join(codes)}"
+                + (f", and lingua knows no {', '.join(unknown)}" if unknown else "")
+            )
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(
+            *(getattr(IsoCode639_1, c.upper()) for c in codes)
+        )
+    return builder.with_low_accuracy_mode().build()
 
 
 def detect_language(text: str) -> str | None:
@@ -28,7 +55,7 @@ def detect_language(text: str) -> str | None:
     sample = text[:MAX_CHARS].strip()
     if not sample:
         return None
-    values = _detector().compute_language_confidence_values(sample)
+    values = _detector(configured_languages()).compute_language_confidence_values(sample)
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     return values[0].language.iso_code_639_1.name.lower()
