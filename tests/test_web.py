@@ -279,6 +279,17 @@ def test_ingest_json_records(empty: TestClient) -> None:
     assert empty.get(f"/api/articles/{body['added'][0]}").json()["url"] == record["url"]
 
 
+def test_ingest_with_a_setting_that_cannot_work(
+    empty: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
+    record = {"url": "https://example.org/flood", "text": XSS_TEXT.replace("<", "(")}
+    response = empty.post("/api/ingest", json=[record], headers=AUTH)
+    assert response.status_code == 503
+    assert "NEWSWEAVE_LANGUAGES" in response.text
+    assert empty.get("/api/stats").json()["pages"] == 0
+
+
 def test_ingest_jsonl_and_bad_records(empty: TestClient) -> None:
     lines = "\n".join(
         [json.dumps({"text": XSS_TEXT}), json.dumps({"url": 3}), json.dumps({"url": "x"})]

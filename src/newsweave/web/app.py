@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsweave import __version__
 from newsweave.api import Newsweave
-from newsweave.errors import NotFoundError, StoreError
+from newsweave.errors import NewsweaveError, NotFoundError, StoreError
 from newsweave.web import api, pages
 from newsweave.web.state import WebState, make_templates
 
@@ -132,6 +132,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def store_error(request: Request, exc: StoreError) -> Response:
         log.error("store error on %s: %s", request.url.path, exc)
         return problem(request, 503, "the store is unavailable; try again later")
+
+    @app.exception_handler(NewsweaveError)
+    async def cannot_process(request: Request, exc: NewsweaveError) -> Response:
+        # A setting that cannot work (a missing spaCy model, a bad NEWSWEAVE_LANGUAGES).
+        log.error("cannot process %s: %s", request.url.path, exc)
+        return problem(request, 503, f"the server cannot process pages: {exc}")
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
