@@ -20,6 +20,7 @@ import pytest
 from newsweave.batch import PlanMismatchError, articles_in_order, load_stories, records, run_batch
 from newsweave.batch.partition import finished
 from newsweave.batch.plan import Plan
+from newsweave.errors import NewsweaveError
 from newsweave.ingest import read_paths
 from newsweave.models import Page
 from newsweave.pipeline import ingest
@@ -268,3 +269,12 @@ def test_bad_inputs_become_rejection_rows(tmp_path: Path) -> None:
 def test_an_output_folder_refuses_other_inputs(tmp_path: Path, sample_batch: Path) -> None:
     with pytest.raises(PlanMismatchError):
         batch([SAMPLES / "more-pages.jsonl"], sample_batch)
+
+
+def test_a_bad_setting_stops_the_batch_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
+    with pytest.raises(NewsweaveError, match="lingua knows no xx"):
+        run_batch([SAMPLES], tmp_path / "out", workers=1, processes=False)
+    assert not (tmp_path / "out").exists()

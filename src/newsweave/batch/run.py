@@ -23,6 +23,7 @@ from newsweave.batch.grouping import group_batch, save_stories
 from newsweave.batch.load import add_rejections, load_partition, store_stories
 from newsweave.batch.partition import PartitionResult, finished, run_partition
 from newsweave.batch.plan import Partition, Plan, load_or_make_plan
+from newsweave.nlp.language import configured_languages
 from newsweave.store import Store
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def run_batch(
     to load the results into.
     """
     started = time.perf_counter()
+    configured_languages()  # a bad setting fails here, once, not on every worker
     out = Path(out_dir)
     plan, _ = load_or_make_plan(out, inputs, partition_size, reference_time)
     report = BatchReport(out, partitions=len(plan.partitions))

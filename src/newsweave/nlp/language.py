@@ -26,10 +26,23 @@ MAX_CHARS = 4000
 
 
 def configured_languages() -> tuple[str, ...] | None:
-    """``$NEWSWEAVE_LANGUAGES`` as ISO 639-1 codes, or ``None``: every language lingua knows."""
+    """``$NEWSWEAVE_LANGUAGES`` as ISO 639-1 codes, or ``None``: every language lingua knows.
+
+    Raises :class:`~newsweave.errors.NewsweaveError` when it names fewer than two
+    languages or one lingua does not know.
+    """
     value = os.environ.get("NEWSWEAVE_LANGUAGES", "")
-    codes = sorted({code.strip().lower() for code in value.split(",") if code.strip()})
-    return tuple(codes) or None
+    codes = tuple(sorted({code.strip().lower() for code in value.split(",") if code.strip()}))
+    if not codes:
+        return None
+    unknown = [c for c in codes if not hasattr(IsoCode639_1, c.upper())]
+    if unknown or len(codes) < 2:
+        raise NewsweaveError(
+            "NEWSWEAVE_LANGUAGES must name two or more languages by ISO 639-1 code "
+            f"(en, de, id...); it has {', '.join(codes)}"
+            + (f", and lingua knows no {', '.join(unknown)}" if unknown else "")
+        )
+    return codes
 
 
 @cache
@@ -37,16 +50,8 @@ def _detector(codes: tuple[str, ...] | None) -> LanguageDetector:
     if codes is None:
         builder = LanguageDetectorBuilder.from_all_languages()
     else:
-        unknown = [c for c in codes if not hasattr(IsoCode639_1, c.upper())]
-        if unknown or len(codes) < 2:
-            raise NewsweaveError(
-                "NEWSWEAVE_LANGUAGES must name two or more languages by ISO 639-1 code "
-                f"(en, de, id...); it has {', '.join(codes)}"
-                + (f", and lingua knows no {', '.join(unknown)}" if unknown else "")
-            )
-        builder = LanguageDetectorBuilder.from_iso_codes_639_1(
-            *(getattr(IsoCode639_1, c.upper()) for c in codes)
-        )
+        isos = (getattr(IsoCode639_1, c.upper()) for c in codes)
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(*isos)
     return builder.with_low_accuracy_mode().build()
 
 
