@@ -617,6 +617,9 @@ def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
         (["Space is part of Future US Inc, an international media group"], "Space"),
         (["Subscribe to Live Science's newsletter"], "Live Science"),
         (["Download the USA TODAY app"], "USA Today"),
+        (["Subscribe to the Times of India newsletter"], "Times of India"),
+        (["Follow Fox and Friends on Twitter"], "Fox and Friends"),
+        (["Follow Jane and on Twitter"], None),  # a name never ends on "and"
         # a copyright line names the owner, and "Follow us on" no one
         (["© Future US, Inc. 11 West 42nd Street", "Follow us on Twitter"], None),
     ],

@@ -107,8 +107,9 @@ def from_url(url: str | None) -> str | None:
     return readable(host)
 
 
-#: A publisher's name as a page prints it: capitalised words or a domain, up to five.
-_NAME = r"(?P<name>[A-Z0-9][\w&'.-]*(?: (?:[A-Z0-9][\w&'.-]*|of|the|and|&)){0,4})"
+#: A publisher's name as a page prints it: capitalised words or a domain, up to five,
+#: joined by "of", "the", "and" or "&" but never ending on one.
+_NAME = r"(?P<name>[A-Z0-9][\w&'.-]*(?:(?: (?:of|the|and|&))? [A-Z0-9][\w&'.-]*){0,4})"
 #: Lines in which a site speaks of itself. Copyright lines are left out: on most
 #: development pages they name the owning company ("Future US, Inc.", "Dow Jones &
 #: Company"), not the outlet. "More from X" is left out too: X is as often a writer.
