@@ -156,7 +156,7 @@ def _headline_key(text: str) -> str:
 
 
 def field_agreement(
-    articles: Sequence[Article | None], htmls: Sequence[Page]
+    articles: Sequence[Article | None], truth: Sequence[HtmlFields]
 ) -> dict[str, tuple[int, int]]:
     """Per field, (pages where the text path agrees with the HTML, pages where the HTML has it).
 
@@ -165,8 +165,7 @@ def field_agreement(
     the authors). The HTML is no gold: its author is at times "Admin" or the site.
     """
     found = {"title": [0, 0], "published day": [0, 0], "byline": [0, 0]}
-    for article, page in zip(articles, htmls, strict=True):
-        fields = html_fields(page)
+    for article, fields in zip(articles, truth, strict=True):
         found["title"][1] += 1
         if article is not None and _headline_key(article.title) in fields.headlines:
             found["title"][0] += 1
@@ -366,7 +365,8 @@ def main() -> None:
         + " (split 0: pages by id)"
     )
     if not args.text_only:
-        agreement = [field_agreement(articles, htmls) for articles in cv_runs]
+        truth = [html_fields(page) for page in htmls]  # parsed once for all splits
+        agreement = [field_agreement(articles, truth) for articles in cv_runs]
         print(
             "\nText-path fields against the same page's HTML (CV; agreeing pages by split):\n"
             "| field | split 0 | all splits |\n|---|---|---|"

@@ -30,6 +30,8 @@ DATE_LABELS = frozenset(
     "publiziert aktualisiert publié mis à jour publicado actualizado pubblicato aggiornato "
     "gepubliceerd bijgewerkt".split()
 )
+#: Words that belong to a date, not to a name: labels, months, weekdays.
+DATE_WORDS = DATE_LABELS | MONTHS.keys() | WEEKDAYS
 #: Where a byline's names end: a social handle ("By Jane Roe @janeroe Nov 18") or a date
 #: label ("By Jane Roe On 11/13/19", "Von Jan Rot publiziert am 25. September").
 _NAMES_END_RE = re.compile(
@@ -207,7 +209,7 @@ def _name_before_date(text: str) -> str | None:
         return None
     name = match.group("name").strip(" .-–—|,")
     words = name.lower().split()
-    if not words or any(w.strip(".,") in DATE_LABELS | MONTHS.keys() | WEEKDAYS for w in words):
+    if not words or any(w.strip(".,") in DATE_WORDS for w in words):
         return None
     return name
 
@@ -335,7 +337,7 @@ def bare_byline(text: str, headline: str) -> Byline | None:
     name = normal_case(name)
     if not _person_like(name) or name.lower() in headline.lower():
         return None
-    if any(w in DATE_LABELS or w in MONTHS or w in WEEKDAYS for w in name.lower().split()):
+    if any(w in DATE_WORDS for w in name.lower().split()):
         return None  # "Published Wed"
     return Byline(name, organisation)
 

@@ -233,11 +233,12 @@ BYLINE_RE = re.compile(
     r"(?P<rest>\S.{1,120})$",
     re.IGNORECASE,
 )
-BULLET_RE = re.compile(r"^[*•·▪►»›|\-–—]\s*")
+_BULLETS = r"[*•·▪►»›|\-–—]"
+BULLET_RE = re.compile(rf"^{_BULLETS}\s*")
 #: A list item: a bullet, or the "+" and "o" that text renders (inscriptis) give nested
 #: items. The segmenter's ``bullet`` feature keeps to BULLET_RE: retrained with these
 #: two as well, its cross-validated F1 fell from 0.9293 to 0.9278.
-LIST_ITEM_RE = re.compile(r"^(?:[*•·▪►»›|\-–—]|[+o] )")
+LIST_ITEM_RE = re.compile(rf"^(?:{_BULLETS}|[+o] )")
 URLISH_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|co)\b", re.IGNORECASE)
 #: Every URLISH_RE match holds one of these words (lower case) or "@".
 URL_WORDS: frozenset[str] = frozenset("http https www com org net co".split())

@@ -16,7 +16,6 @@ import numpy as np
 from newsweave.errors import PageError
 from newsweave.extract.assemble import Evidence, build_article
 from newsweave.extract.dates import (
-    MONTHS,
     WEEKDAYS,
     Yearless,
     find_date,
@@ -37,6 +36,7 @@ from newsweave.extract.features import (
 )
 from newsweave.extract.fields import (
     DATE_LABELS,
+    DATE_WORDS,
     Byline,
     bare_byline,
     dated_byline,
@@ -64,8 +64,8 @@ MAX_METADATA_WORDS = 25
 #: has 69 characters.
 BARE_DATE_MAX_CHARS = 80
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
-#: Words that go with a date without saying anything else: labels, times, zones.
-_DATE_WORDS = DATE_LABELS | {"at", "am", "pm", "a", "p", "m", "gmt", "utc", "est", "edt", "et"}
+#: Words that go with a date without saying anything else: labels, months, weekdays, times.
+_DATE_AND_TIME_WORDS = DATE_WORDS | set("at am pm a p m gmt utc est edt et".split())
 
 
 def extract_text(
@@ -323,7 +323,7 @@ def _bare_date(text: str) -> bool:
     if len(text) > BARE_DATE_MAX_CHARS or "@" in text or find_date(text) is None:
         return False
     words = _LETTERS_RE.findall(text.lower())
-    return sum(w not in MONTHS and w not in WEEKDAYS and w not in _DATE_WORDS for w in words) <= 2
+    return sum(w not in _DATE_AND_TIME_WORDS for w in words) <= 2
 
 
 def _date_labelled(text: str) -> bool:
