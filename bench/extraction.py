@@ -38,6 +38,7 @@ import trafilatura
 from newsweave.errors import PageError
 from newsweave.extract import extract
 from newsweave.extract.features import featurize_page, normalise, split_lines
+from newsweave.extract.outlets import from_url, same_outlet
 from newsweave.extract.patterns import LIST_ITEM_RE
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.extract.text import extract_text
@@ -123,16 +124,18 @@ def body_pairs(
 
 @dataclass(slots=True)
 class HtmlFields:
-    """What a page's own HTML says of its headline, date and author: the text path's yardstick."""
+    """What a page's own HTML says of its headline, date, author and site: the yardstick."""
 
     headlines: set[str]
     date: str | None
     authors: list[str]
+    sites: list[str]
 
 
-def html_fields(page: Page) -> HtmlFields:
+def html_fields(page: Page, url: str | None) -> HtmlFields:
     """The page's headlines (its h1s, og:title, <title> and the longest part of the last two,
-    split at " | ", " - "...), its date (htmldate) and authors (through trafilatura), normalised."""
+    split at " | ", " - "...), its date (htmldate) and authors (through trafilatura), normalised,
+    and its site's names (og:site_name through trafilatura, the address's host)."""
     meta = trafilatura.extract_metadata(page.text)
     tree = lxml.html.document_fromstring(page.text)
     heads = tree.xpath("//meta[@property='og:title']/@content") + tree.xpath("//title/text()")
@@ -145,6 +148,7 @@ def html_fields(page: Page) -> HtmlFields:
         {_headline_key(t) for t in titles},
         meta.date[:10] if meta and meta.date else None,
         [normalise(a) for a in authors if a.strip()],
+        [name for name in (meta.sitename if meta else None, from_url(url)) if name],
     )
 
 
@@ -162,9 +166,10 @@ def field_agreement(
 
     The title agrees when it is one of the HTML's headlines, the date when the day is
     htmldate's, the byline when it holds the first author the HTML names (or is held by
-    the authors). The HTML is no gold: its author is at times "Admin" or the site.
+    the authors), the site when the outlet or the republisher is one of its names. The
+    HTML is no gold: its author is at times "Admin" or the site.
     """
-    found = {"title": [0, 0], "published day": [0, 0], "byline": [0, 0]}
+    found = {"title": [0, 0], "published day": [0, 0], "byline": [0, 0], "site": [0, 0]}
     for article, fields in zip(articles, truth, strict=True):
         found["title"][1] += 1
         if article is not None and _headline_key(article.title) in fields.headlines:
@@ -180,6 +185,10 @@ def field_agreement(
             found["byline"][0] += bool(byline) and (
                 fields.authors[0] in byline or byline in authors
             )
+        if fields.sites:
+            found["site"][1] += 1
+            named = (article.outlet, article.republished_by) if article else ()
+            found["site"][0] += any(same_outlet(n, s) for n in named for s in fields.sites)
     return {name: (agree, pages) for name, (agree, pages) in found.items()}
 
 
@@ -365,7 +374,8 @@ def main() -> None:
         + " (split 0: pages by id)"
     )
     if not args.text_only:
-        truth = [html_fields(page) for page in htmls]  # parsed once for all splits
+        # parsed once for all splits
+        truth = [html_fields(page, dev.url) for page, dev in zip(htmls, pages, strict=True)]
         agreement = [field_agreement(articles, truth) for articles in cv_runs]
         print(
             "\nText-path fields against the same page's HTML (CV; agreeing pages by split):\n"

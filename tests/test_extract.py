@@ -608,6 +608,7 @@ def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
     assert same_outlet("NJ", "NJ Advance Media for NJ.com")
     assert not same_outlet("NJ", "New York Post")
     assert readable("www.rt.com") == "RT"
+    assert readable("TheHill.com") == "The Hill"
 
 
 @pytest.mark.parametrize(
@@ -622,6 +623,13 @@ def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
         (["Follow Jane and on Twitter"], None),  # a name never ends on "and"
         # a copyright line names the owner, and "Follow us on" no one
         (["© Future US, Inc. 11 West 42nd Street", "Follow us on Twitter"], None),
+        (["* Search SlashGear", "© 2005-2019 SlashGear, All Rights Reserved."], "SlashGear"),
+        (["SEARCH QUOTES", "* About CNBC", "Advertise with CNBC"], "CNBC"),
+        (["The Verge homepage", "The Verge main menu"], "The Verge"),
+        (["TheHill.com", "* The Hill Apps"], "The Hill"),
+        # menu entries that name no one, and a partner's address in the footer
+        (["About Us", "Back to Top", "Search For Life", "Search Quotes and Companies"], None),
+        (["realtor.com", "In.com", "Advertise with Us"], None),
     ],
 )
 def test_a_page_names_itself_in_its_furniture(lines: list[str], name: str | None) -> None:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from newsweave.extract.patterns import BULLET_RE
+from newsweave.extract.patterns import BULLET_RE, STOPWORDS
 
 #: Wire services and agencies, by the codes and spellings they appear under.
 AGENCIES: dict[str, str] = {
@@ -72,7 +72,7 @@ _SMALL_WORDS = frozenset(
 
 
 def readable(name: str) -> str:
-    """A publisher name for people: "TEMPO.CO" → "Tempo", "thehill.com" → "thehill".
+    """A publisher name for people: "TEMPO.CO" → "Tempo", "TheHill.com" → "The Hill".
 
     Agencies map to their full names; a domain loses its suffix; a long name in
     capitals is title-cased, while a short one ("BBC") is taken as an acronym.
@@ -89,6 +89,7 @@ def readable(name: str) -> str:
             return known
         if len(name) <= 3:  # "rt.com", "bbc.co.uk": the stem is an acronym
             return name.upper()
+        name = re.sub(r"^The(?=[A-Z])", "The ", name)  # "TheHill.com"
     if name.isupper() and len(name.replace(" ", "")) > 4:
         # Word by word: "USA TODAY" → "USA Today", "THE HILL" → "The Hill".
         return " ".join(
@@ -120,15 +121,26 @@ _SELF_NAMING = tuple(
         rf"\bSubscribe to (?:the )?{_NAME}(?:['’]s)? (?:[Nn]ewsletter|channel|podcast)",
         rf"^{_NAME} is (?:a )?part of\b",  # "Space is part of Future US Inc"
         rf"\b(?:[Dd]ownload|[Gg]et) the {_NAME} [Aa]pp\b",
+        # Menu entries that are the whole line: "Search SlashGear", "About CNBC".
+        r"^(?:Search|SEARCH|Browse|About|Advertise (?:on|with|in)|Back to|Continue to"
+        rf"|Popular on|Welcome to) {_NAME}$",
+        rf"^{_NAME} (?:homepage|home page|main menu)$",  # "The Verge homepage"
     )
+)
+#: A line that is only the site's address, capitalised as a name: "TheHill.com".
+#: (Partners' addresses in a footer are mostly lower case: "realtor.com".)
+_ADDRESS_LINE = re.compile(r"^[A-Z][\w-]{2,}\.(?:com|co\.uk|net|org|info)$")
+#: Words the menu patterns meet in place of a name: "About Us", "Search Quotes".
+_NOT_NAMES = frozenset(
+    "us top home site search results query quotes gallery blogs menu page".split()
 )
 #: A possessive or trailing punctuation the name pattern took with it.
 _NAME_TAIL = re.compile(r"(?:['’]s)?[.'’-]*$")
 
 
 def self_named(lines: Iterable[str]) -> str | None:
-    """The name a page gives itself in its furniture ("Follow RT on", "Subscribe to
-    Live Science's newsletter"), the most frequent when there are several.
+    """The name a page gives itself in its furniture ("Follow RT on", "About CNBC",
+    "TheHill.com"), the most frequent when there are several.
 
     Text dumps carry no address, so for many pages this is the only trace of
     whose site the article was read on.
@@ -136,10 +148,16 @@ def self_named(lines: Iterable[str]) -> str | None:
     names: Counter[str] = Counter()
     for line in lines:
         text = BULLET_RE.sub("", line, count=1)
+        if _ADDRESS_LINE.match(text):
+            names[text] += 1
+            continue
         for pattern in _SELF_NAMING:
             match = pattern.search(text)
             if match:
-                names[_NAME_TAIL.sub("", match.group("name"))] += 1
+                name = _NAME_TAIL.sub("", match.group("name"))
+                first = name.split()[0].lower()
+                if first == "the" or not (first in STOPWORDS or first in _NOT_NAMES):
+                    names[name] += 1
     return readable(names.most_common(1)[0][0]) if names else None
 
 

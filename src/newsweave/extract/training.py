@@ -66,12 +66,13 @@ INNER_FOLDS = 5
 
 @dataclass(slots=True)
 class DevPage:
-    """One development page: its id, text render, raw HTML path and gold body."""
+    """One development page: its id, text render, raw HTML path, gold body and address."""
 
     id: str
     text: str
     html_path: Path
     gold: str
+    url: str | None = None
 
 
 def load_dev_set(root: Path) -> list[DevPage]:
@@ -86,6 +87,7 @@ def load_dev_set(root: Path) -> list[DevPage]:
                 text=text_path.read_text(encoding="utf-8"),
                 html_path=root / "pages" / f"{page_id}.html.gz",
                 gold=truth[page_id]["articleBody"],
+                url=truth[page_id].get("url"),
             )
         )
     return pages
