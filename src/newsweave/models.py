@@ -216,6 +216,11 @@ def iso(value: datetime | date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def from_iso(value: str | None) -> datetime | None:
+    """The datetime :func:`iso` wrote (naive or aware, as it was)."""
+    return None if value is None else datetime.fromisoformat(value)
+
+
 def sort_time(value: datetime | None) -> datetime:
     """A key that orders aware, naive (taken as UTC) and missing dates (last)."""
     if value is None:

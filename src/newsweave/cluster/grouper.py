@@ -41,7 +41,7 @@ import numpy as np
 from newsweave.cluster.config import GroupingConfig
 from newsweave.cluster.dedup import CopyFinder
 from newsweave.cluster.text import Features, NameLexicon, features
-from newsweave.models import Article, Story, sort_time
+from newsweave.models import Article, Story, from_iso, iso, sort_time
 
 _HEX_ID = re.compile(r"[0-9a-f]{12,}")
 # Names and terms share one frequency table and one index; a prefix keeps the
@@ -508,7 +508,7 @@ class StoryGrouper:
             "embedded": self._embedder is not None,
             "n": self._n,
             "seq": self._seq,
-            "clock": _iso(self._clock),
+            "clock": iso(self._clock),
             "df": self._df,
             "lexicon": self._lexicon.counts(),
             "stories": [_story_state(s) for s in live],
@@ -546,7 +546,7 @@ class StoryGrouper:
     def _restore(self, data: dict[str, Any]) -> None:
         self._n = data["n"]
         self._seq = data["seq"]
-        self._clock = _from_iso(data["clock"])
+        self._clock = from_iso(data["clock"])
         self._df = Counter(data["df"])
         self._lexicon.restore(data["lexicon"])
         for saved in data["stories"]:
@@ -560,22 +560,14 @@ class StoryGrouper:
         self._copies.restore(data["copies"])
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _from_iso(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 def _story_state(story: _LiveStory) -> dict[str, Any]:
     return {
         "id": story.id,
         "seq": story.seq,
         # The sort key is recomputed from the publication date on restore.
-        "members": [[aid, _iso(published), title] for _, aid, published, title in story.members],
-        "start": _iso(story.start),
-        "end": _iso(story.end),
+        "members": [[aid, iso(published), title] for _, aid, published, title in story.members],
+        "start": iso(story.start),
+        "end": iso(story.end),
         "centroid": story.centroid,
         "embedding": None
         if story.embedding is None
@@ -593,10 +585,10 @@ def _story_state(story: _LiveStory) -> dict[str, Any]:
 def _restore_story(saved: dict[str, Any], recent: int) -> _LiveStory:
     story = _LiveStory(saved["id"], saved["seq"], recent)
     for aid, published, title in saved["members"]:
-        when = _from_iso(published)
+        when = from_iso(published)
         story.members.append((sort_time(when), aid, when, title))
-    story.start = _from_iso(saved["start"])
-    story.end = _from_iso(saved["end"])
+    story.start = from_iso(saved["start"])
+    story.end = from_iso(saved["end"])
     story.centroid = Counter(saved["centroid"])
     if saved["embedding"] is not None:
         story.embedding = np.frombuffer(base64.b64decode(saved["embedding"]), dtype="<f8").copy()

@@ -22,15 +22,27 @@ from newsweave.errors import StoreError
 from newsweave.models import (
     Article,
     Claim,
-    DroppedLine,
     Mention,
     Page,
-    Quantity,
     Rejection,
     Story,
+    from_iso,
+    iso,
 )
 from newsweave.store import migrate, schema, search
 from newsweave.store.engine import IMMEDIATE, create, parse_url, safe_url
+from newsweave.store.rows import (
+    article_from_row,
+    article_row,
+    claim_from_row,
+    claim_row,
+    mention_from_row,
+    mention_row,
+    page_from_row,
+    page_row,
+    rejection_from_row,
+    rejection_row,
+)
 from newsweave.store.search import SearchHit
 
 #: Articles read per query when streaming.
@@ -158,9 +170,9 @@ class Store:
             if article is not None:
                 conn.execute(schema.articles.insert().values(_article_row(article, now)))
             if claims:
-                conn.execute(schema.claims.insert(), [_claim_row(claim) for claim in claims])
+                conn.execute(schema.claims.insert(), [claim_row(claim) for claim in claims])
             if mentions:
-                conn.execute(schema.mentions.insert(), [_mention_row(m) for m in mentions])
+                conn.execute(schema.mentions.insert(), [mention_row(m) for m in mentions])
             if rejection is not None:
                 row = _rejection_row(rejection, now)
                 row["page_id"] = rejection.page_id or page.id
@@ -199,8 +211,8 @@ class Store:
                 rows[schema.pages].append(_page_row(page, now))
                 if article is not None:
                     rows[schema.articles].append(_article_row(article, now))
-                    rows[schema.claims].extend(_claim_row(claim) for claim in claims)
-                    rows[schema.mentions].extend(_mention_row(m) for m in mentions)
+                    rows[schema.claims].extend(claim_row(claim) for claim in claims)
+                    rows[schema.mentions].extend(mention_row(m) for m in mentions)
                 if rejection is not None:
                     row = _rejection_row(rejection, now)
                     row["page_id"] = rejection.page_id or page.id
@@ -245,7 +257,7 @@ class Store:
         """The page with this id, raw bytes and all, or ``None``."""
         with self._read() as conn:
             row = conn.execute(sa.select(schema.pages).where(schema.pages.c.id == page_id)).first()
-        return None if row is None else _page(row)
+        return None if row is None else page_from_row(row._mapping)
 
     def article(self, article_id: str) -> Article | None:
         """The article with this id, or ``None``."""
@@ -312,16 +324,7 @@ class Store:
             query = query.where(schema.rejected.c.page_id == page_id)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [
-            Rejection(
-                source=row.source,
-                reason=row.reason,
-                detail=row.detail,
-                page_id=row.page_id or None,
-                raw=row.raw,
-            )
-            for row in rows
-        ]
+        return [rejection_from_row(row._mapping) for row in rows]
 
     # -- stories -----------------------------------------------------------
 
@@ -492,7 +495,7 @@ class Store:
         with self._write() as conn:
             conn.execute(schema.claims.delete().where(schema.claims.c.article_id == article_id))
             if claims:
-                conn.execute(schema.claims.insert(), [_claim_row(claim) for claim in claims])
+                conn.execute(schema.claims.insert(), [claim_row(claim) for claim in claims])
 
     def claims(self, article_ids: Iterable[str]) -> list[Claim]:
         """The claims of these articles, by article id then position in the text."""
@@ -505,7 +508,7 @@ class Store:
             .order_by(schema.claims.c.article_id, schema.claims.c.start_offset, schema.claims.c.id)
         )
         with self._read() as conn:
-            return [_claim(row) for row in conn.execute(query)]
+            return [claim_from_row(row._mapping) for row in conn.execute(query)]
 
     def mentions(self, article_ids: Iterable[str]) -> dict[str, list[Mention]]:
         """The names these articles mention, in text order, by article id.
@@ -525,9 +528,7 @@ class Store:
         found: dict[str, list[Mention]] = {}
         with self._read() as conn:
             for row in conn.execute(query):
-                found.setdefault(row.article_id, []).append(
-                    Mention(row.article_id, row.start_offset, row.end_offset, row.label, row.text)
-                )
+                found.setdefault(row.article_id, []).append(mention_from_row(row._mapping))
         return found
 
     # -- search and counts -------------------------------------------------
@@ -549,7 +550,7 @@ class Store:
                     article_id=row.id,
                     title=row.title,
                     outlet=row.outlet,
-                    published=_from_iso(row.published),
+                    published=from_iso(row.published),
                     # One line for display; the backends keep the body's newlines.
                     snippet=" ".join(row.snippet.split()),
                     score=float(row.score),
@@ -595,67 +596,19 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _from_iso(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 def _page_row(page: Page, now: datetime) -> dict[str, Any]:
-    try:
-        plain = page.raw.decode(page.encoding) == page.text
-    except (LookupError, UnicodeDecodeError):
-        plain = False
-    return {
-        "id": page.id,
-        "source": page.source,
-        "url": page.url,
-        "kind": page.kind,
-        "encoding": page.encoding,
-        "fetched_at": _iso(page.fetched_at),
-        "ingested_at": now,
-        "size": len(page.raw),
-        "raw": page.raw,
-        "text": None if plain else page.text,
-    }
-
-
-def _page(row: Any) -> Page:
-    return Page(
-        id=row.id,
-        source=row.source,
-        raw=row.raw,
-        text=row.raw.decode(row.encoding) if row.text is None else row.text,
-        encoding=row.encoding,
-        kind=row.kind,
-        url=row.url,
-        fetched_at=_from_iso(row.fetched_at),
-    )
+    return page_row(page) | {"ingested_at": now, "size": len(page.raw)}
 
 
 def _article_row(article: Article, now: datetime) -> dict[str, Any]:
+    """The article's row with its body as searchable text; the paragraphs only when the
+    text does not split back into them."""
+    row = article_row(article)
     body = article.text
-    return {
-        "id": article.id,
-        "page_id": article.page_id,
-        "source": article.source,
-        "url": article.url,
-        "title": article.title,
-        "outlet": article.outlet,
-        "republished_by": article.republished_by,
-        "published": _iso(article.published),
-        "published_at": None if article.published is None else _utc(article.published),
-        "published_precision": article.published_precision,
-        "byline": article.byline,
-        "dateline": article.dateline,
-        "language": article.language,
-        "summary": article.summary,
+    return row | {
         "body": body,
-        "paragraphs": None if _split(body) == article.body else list(article.body),
-        "dropped": [{"text": d.text, "reason": d.reason} for d in article.dropped],
-        "diagnostics": article.diagnostics,
+        "paragraphs": None if _split(body) == article.body else row["body"],
+        "published_at": None if article.published is None else _utc(article.published),
         "extracted_at": now,
     }
 
@@ -664,36 +617,14 @@ def _split(body: str) -> list[str]:
     return body.split("\n\n") if body else []
 
 
-def _article(row: Any) -> Article:
-    return Article(
-        id=row.id,
-        page_id=row.page_id,
-        source=row.source,
-        title=row.title,
-        body=_split(row.body) if row.paragraphs is None else list(row.paragraphs),
-        outlet=row.outlet,
-        republished_by=row.republished_by,
-        published=_from_iso(row.published),
-        published_precision=row.published_precision,
-        byline=row.byline,
-        dateline=row.dateline,
-        language=row.language,
-        summary=row.summary,
-        url=row.url,
-        dropped=[DroppedLine(text=d["text"], reason=d["reason"]) for d in row.dropped],
-        diagnostics=dict(row.diagnostics),
-    )
+def _article(row: sa.Row[Any]) -> Article:
+    paragraphs = _split(row.body) if row.paragraphs is None else row.paragraphs
+    return article_from_row({**row._mapping, "body": paragraphs})
 
 
 def _rejection_row(rejection: Rejection, now: datetime) -> dict[str, Any]:
-    return {
-        "source": rejection.source,
-        "reason": rejection.reason,
-        "detail": rejection.detail,
-        "page_id": rejection.page_id or "",
-        "raw": rejection.raw,
-        "at": now,
-    }
+    # A page-less rejection's page id is "": it is part of a key, which cannot be null.
+    return rejection_row(rejection) | {"page_id": rejection.page_id or "", "at": now}
 
 
 def _check_stories(stories: list[Story]) -> None:
@@ -718,9 +649,9 @@ def _story_row(story: Story, now: datetime) -> dict[str, Any]:
     return {
         "id": story.id,
         "title": story.title,
-        "first_published": _iso(story.first_published),
+        "first_published": iso(story.first_published),
         "first_at": None if story.first_published is None else _utc(story.first_published),
-        "last_published": _iso(story.last_published),
+        "last_published": iso(story.last_published),
         "last_at": None if story.last_published is None else _utc(story.last_published),
         "updated_at": now,
     }
@@ -731,58 +662,9 @@ def _story(row: Any, members: Sequence[Any]) -> Story:
         id=row.id,
         title=row.title,
         article_ids=[m.article_id for m in members],
-        first_published=_from_iso(row.first_published),
-        last_published=_from_iso(row.last_published),
+        first_published=from_iso(row.first_published),
+        last_published=from_iso(row.last_published),
         syndicated={m.article_id: m.syndicated_of for m in members if m.syndicated_of},
-    )
-
-
-def _claim_row(claim: Claim) -> dict[str, Any]:
-    quantity = claim.quantity
-    return {
-        "article_id": claim.article_id,
-        "start_offset": claim.start,
-        "end_offset": claim.end,
-        "sentence": claim.sentence,
-        "outlet": claim.outlet,
-        "source": claim.source,
-        "chain": list(claim.chain),
-        "low": None if quantity is None else quantity.low,
-        "high": None if quantity is None else quantity.high,
-        "approximate": None if quantity is None else quantity.approximate,
-        "qty_text": None if quantity is None else quantity.text,
-        "measure": claim.measure,
-        "when_text": claim.when,
-    }
-
-
-def _mention_row(mention: Mention) -> dict[str, Any]:
-    return {
-        "article_id": mention.article_id,
-        "start_offset": mention.start,
-        "end_offset": mention.end,
-        "label": mention.label,
-        "text": mention.text,
-    }
-
-
-def _claim(row: Any) -> Claim:
-    quantity = None
-    if row.approximate is not None:
-        quantity = Quantity(
-            low=row.low, high=row.high, approximate=row.approximate, text=row.qty_text or ""
-        )
-    return Claim(
-        article_id=row.article_id,
-        sentence=row.sentence,
-        start=row.start_offset,
-        end=row.end_offset,
-        outlet=row.outlet,
-        source=row.source,
-        chain=list(row.chain),
-        quantity=quantity,
-        measure=row.measure,
-        when=row.when_text,
     )
 
 
