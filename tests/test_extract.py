@@ -452,6 +452,21 @@ def test_a_long_metadata_line_gives_the_date() -> None:
     assert article.published.isoformat() == "2019-11-19T20:59:00"
 
 
+def test_the_date_under_the_first_print_of_a_repeated_headline() -> None:
+    # A gallery between the headline with its date and the headline printed again over
+    # the text: the date is further from the second print than the header reaches.
+    gallery = "\n".join(f"Image {n} of 9\nPhoto: Jan de Vries, AP\n*" for n in range(1, 10))
+    text = NESTED_MENU.replace(
+        "By Jane Roe | November 18, 2019 at 5:00 pm\n",
+        "Updated 1:39 am EST, Wednesday, November 20, 2019\n"
+        f"{gallery}\nBack to Gallery\n"
+        "Europe's ports brace for a long dock strike as talks fail\n",
+    )
+    article = extract(make_page(text))
+    assert article.published is not None
+    assert article.published.date().isoformat() == "2019-11-20"
+
+
 def test_a_long_metadata_line_gives_the_byline() -> None:
     text = NESTED_MENU.replace(
         "By Jane Roe | November 18, 2019 at 5:00 pm",

@@ -100,7 +100,10 @@ def extract_text(
 
     first = next((i for i in body_idx if i not in roles), body_idx[0])
     last = body_idx[-1]
-    header_start = max(0, min(first, title_i if title_i is not None else first) - HEADER_REACH)
+    # A site that prints the headline twice (over a gallery, then over the text) has
+    # its byline and date under the first print.
+    headline_at = sorted(roles) or [first]
+    header_start = max(0, min(first, headline_at[0]) - HEADER_REACH)
 
     byline, byline_i = _find_byline(lines, header_start, first, last, title_i, roles)
     if byline_i is not None:
@@ -110,7 +113,7 @@ def extract_text(
         roles[summary_i] = "summary"
 
     published, precision, date_i = _find_published(
-        lines, header_start, first, last, title_i, seg.labels, reference_time
+        lines, header_start, first, last, headline_at, seg.labels, reference_time
     )
     if date_i is not None:
         roles.setdefault(date_i, "date")
@@ -265,18 +268,18 @@ def _find_published(
     start: int,
     first: int,
     last: int,
-    title_i: int | None,
+    anchors: list[int],
     labels,
     reference_time: datetime | None,
 ):
-    """The page's own date: the absolute date nearest the headline, else a relative one.
+    """The page's own date: the absolute date nearest one of the ``anchors`` (the
+    headline's prints, else the body's first line), else a relative one.
 
     Only the header and the article are searched, not the tail (teasers carry
     their own dates), and captions are skipped (a file photo has another date).
     Sentences of the article are skipped too (their dates are the story's), but
     not a line that is only a date, which the segmenter can take into the body.
     """
-    anchor = title_i if title_i is not None else first
     candidates = []
     for i in range(start, last + 1):
         text = lines[i].text
@@ -284,7 +287,7 @@ def _find_published(
             continue
         found = find_date(text)
         if found is not None and not CAPTION_RE.search(text):
-            candidates.append((abs(i - anchor), i, *found))
+            candidates.append((min(abs(i - a) for a in anchors), i, *found))
     if candidates:
         _, i, value, precision = min(candidates)
         return value, precision, i
