@@ -619,6 +619,24 @@ def test_a_dated_credit_names_a_writer_or_an_outlet() -> None:
         assert dated_byline(f"{outlet} | Nov 19, 2019") is None
 
 
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Monday November 18, 2019 7:45 am PST by Joe Rossignol", "Joe Rossignol"),
+        ("2019-11-20 17:27:46 Marcus De Guzman", "Marcus De Guzman"),
+        ("Nov 19, 2019 The Hill", None),  # an outlet
+        ("Nov 19, 2019 by Staff", None),
+        ("November 19, 2019 Updated Monday", None),
+        ("Posted on March 3, 2019 by admin", None),
+    ],
+)
+def test_a_writer_named_after_the_date(line: str, names: str | None) -> None:
+    from newsweave.extract.fields import dated_byline
+
+    byline = dated_byline(line)
+    assert (byline.names if byline else None) == names
+
+
 def test_a_site_named_by_its_domain_is_the_same_outlet() -> None:
     assert same_outlet("NJ", "NJ Advance Media for NJ.com")
     assert not same_outlet("NJ", "New York Post")

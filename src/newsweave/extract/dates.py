@@ -85,20 +85,20 @@ def find_date(text: str) -> tuple[datetime, Precision] | None:
     day-first reading is impossible ("02/27/2025").
     """
     found = locate_date(text)
-    return None if found is None else (found[1], found[2])
+    return None if found is None else (found[2], found[3])
 
 
-def locate_date(text: str) -> tuple[int, datetime, Precision] | None:
-    """Like :func:`find_date`, with the offset in ``text`` where the date starts."""
+def locate_date(text: str) -> tuple[int, int, datetime, Precision] | None:
+    """Like :func:`find_date`, with where in ``text`` the date (and its time) starts and ends."""
     if _YEAR_RE.search(text) is None:  # every pattern needs a four-digit year
         return None
-    best: tuple[int, datetime, Precision] | None = None
+    best: tuple[int, int, datetime, Precision] | None = None
     for pattern in _DATE_RES:
         for match in pattern.finditer(text):
             parsed = _from_match(match)
             if parsed is not None:
                 if best is None or match.start() < best[0]:
-                    best = (match.start(), *parsed)
+                    best = (match.start(), match.end(), *parsed)
                 break
     return best
 

@@ -343,6 +343,25 @@ def bare_byline(text: str, headline: str) -> Byline | None:
 
 
 def dated_byline(text: str) -> Byline | None:
-    """A writer credited with a date and no "By": "Chris Davies - Nov 19, 2019, 10:31 pm"."""
-    name = _name_before_date(text)
+    """A writer credited with a date and no "By" before the name: "Chris Davies - Nov 19,
+    2019, 10:31 pm", "2019-11-20 17:27:46 Marcus De Guzman", "November 18, 2019 7:45 am
+    PST by Joe Rossignol"."""
+    name = _name_before_date(text) or _name_after_date(text)
     return Byline(name, None) if name is not None and _person_like(name) else None
+
+
+#: What may follow a date before the writer's name: a time zone, "by".
+_AFTER_DATE_NAME_RE = re.compile(
+    r"(?:[A-Z]{2,4}\s+)?(?:[Bb]y\s+)?(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})"
+)
+
+
+def _name_after_date(text: str) -> str | None:
+    """The name that is all a dated line holds after its date, else ``None``."""
+    found = locate_date(text)
+    if found is None or len(text.split()) > 12:
+        return None
+    match = _AFTER_DATE_NAME_RE.fullmatch(text[found[1] :].strip(" ,|·-–—"))
+    if match is None or any(w in DATE_WORDS for w in match.group("name").lower().split()):
+        return None  # "Nov 19, 2019 Updated Monday"
+    return match.group("name")
