@@ -467,6 +467,33 @@ def test_the_date_under_the_first_print_of_a_repeated_headline() -> None:
     assert article.published.date().isoformat() == "2019-11-20"
 
 
+def test_a_byline_timestamp_with_a_two_digit_year() -> None:
+    text = NESTED_MENU.replace(
+        "By Jane Roe | November 18, 2019 at 5:00 pm", "By Jane Roe - 11/19/19 06:56 AM EST"
+    )
+    article = extract(make_page(text))
+    assert article.byline == "Jane Roe"
+    assert article.published is not None
+    assert article.published.isoformat() == "2019-11-19T06:56:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "short_year", "found"),
+    [
+        ("By Tess Bonn - 11/19/19 06:56 AM EST", True, "2019-11-19T06:56:00"),
+        ("05/06/19 6:30 pm", True, "2019-05-06T18:30:00"),  # American: month first
+        ("19/11/19 06:56", True, None),
+        ("won 3/4/19", True, None),  # no time: a score as often as a date
+        ("By Tess Bonn - 11/19/19 06:56 AM EST", False, None),
+    ],
+)
+def test_two_digit_years_only_in_timestamps(text: str, short_year: bool, found: str | None) -> None:
+    from newsweave.extract.dates import find_date
+
+    date = find_date(text, short_year=short_year)
+    assert (date[0].isoformat() if date else None) == found
+
+
 def test_a_long_metadata_line_gives_the_byline() -> None:
     text = NESTED_MENU.replace(
         "By Jane Roe | November 18, 2019 at 5:00 pm",

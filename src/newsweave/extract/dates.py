@@ -76,24 +76,37 @@ _DATE_RES = [
 ]
 
 _YEAR_RE = re.compile(r"\d{4}")
+#: A numeric date with a two-digit year, read only with a time after it, as bylines
+#: print it ("By Tess Bonn - 11/19/19 06:56 AM EST"): alone, "3/4/19" is as often a
+#: score. The form is American, so it is read month first.
+_SHORT_YEAR_RE = re.compile(
+    r"(?<![\d/.])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<yy>\d{2})(?![\d/])\s+"
+    r"(?P<hh>\d{1,2}):(?P<mi>\d{2})(?::(?P<ss>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?",
+    re.IGNORECASE,
+)
 
 
-def find_date(text: str) -> tuple[datetime, Precision] | None:
+def find_date(text: str, *, short_year: bool = False) -> tuple[datetime, Precision] | None:
     """The first absolute date in ``text`` with its precision, or ``None``.
 
     Numeric dates are read day first ("27-02-2025"), month first only when the
-    day-first reading is impossible ("02/27/2025").
+    day-first reading is impossible ("02/27/2025"). ``short_year`` also reads a
+    two-digit year before a time ("11/19/19 06:56 AM", month first): the reader of
+    bylines sets it; the segmenter's features do not, as its model was trained without.
     """
-    found = locate_date(text)
+    found = locate_date(text, short_year=short_year)
     return None if found is None else (found[2], found[3])
 
 
-def locate_date(text: str) -> tuple[int, int, datetime, Precision] | None:
+def locate_date(
+    text: str, *, short_year: bool = False
+) -> tuple[int, int, datetime, Precision] | None:
     """Like :func:`find_date`, with where in ``text`` the date (and its time) starts and ends."""
-    if _YEAR_RE.search(text) is None:  # every pattern needs a four-digit year
+    patterns = [*_DATE_RES, _SHORT_YEAR_RE] if short_year else _DATE_RES
+    if not short_year and _YEAR_RE.search(text) is None:  # a four-digit year is needed
         return None
     best: tuple[int, int, datetime, Precision] | None = None
-    for pattern in _DATE_RES:
+    for pattern in patterns:
         for match in pattern.finditer(text):
             parsed = _from_match(match)
             if parsed is not None:
@@ -183,7 +196,7 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, Precision] | None:
 
 
 def _from_parts(parts: dict[str, str | None]) -> tuple[datetime, Precision] | None:
-    year = int(parts["y"])
+    year = int(parts["y"]) if parts.get("y") else 2000 + int(parts["yy"] or 0)
     if parts.get("mname"):
         month = MONTHS[parts["mname"].lower()]
         day = int(parts["d"])

@@ -45,7 +45,13 @@ from newsweave.extract.fields import (
     split_dateline,
 )
 from newsweave.extract.outlets import from_url, self_named
-from newsweave.extract.patterns import CAPTION_RE, CREDIT_RE, LIST_ITEM_RE, TERMINALS
+from newsweave.extract.patterns import (
+    BYLINE_RE,
+    CAPTION_RE,
+    CREDIT_RE,
+    LIST_ITEM_RE,
+    TERMINALS,
+)
 from newsweave.extract.segmenter import SegmenterModel, load_model, segment
 from newsweave.models import Article, DroppedLine, Page
 
@@ -285,7 +291,7 @@ def _find_published(
         text = lines[i].text
         if (labels[i] and not _bare_date(text)) or not _metadata_sized(text, 12):
             continue
-        found = find_date(text)
+        found = find_date(text, short_year=BYLINE_RE.match(text) is not None)
         if found is not None and not CAPTION_RE.search(text):
             candidates.append((min(abs(i - a) for a in anchors), i, *found))
     if candidates:
