@@ -108,7 +108,7 @@ def extract_text(
     last = body_idx[-1]
     # A site that prints the headline twice (over a gallery, then over the text) has
     # its byline and date under the first print.
-    headline_at = sorted(roles) or [first]
+    headline_at = sorted(i for i, role in roles.items() if role == "title") or [first]
     header_start = max(0, min(first, headline_at[0]) - HEADER_REACH)
 
     byline, byline_i = _find_byline(lines, header_start, first, last, title_i, roles)
