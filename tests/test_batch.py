@@ -25,6 +25,7 @@ from newsweave.ingest import read_paths
 from newsweave.models import Page
 from newsweave.pipeline import ingest
 from newsweave.store import Store
+from newsweave.store import rows as flat
 from tests.conftest import database
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
@@ -126,7 +127,7 @@ def test_parquet_rows_rebuild_pages_articles_claims_and_mentions(
     plan = Plan.load(sample_batch)
     assert plan is not None
     pages = {
-        row["id"]: records.page_from_row(row)
+        row["id"]: flat.page_from_row(row)
         for p in plan.partitions
         for row in pq.read_table(sample_batch / "pages" / f"{p.name}.parquet").to_pylist()
     }
@@ -139,14 +140,14 @@ def test_parquet_rows_rebuild_pages_articles_claims_and_mentions(
     ]
     assert sorted(articles, key=lambda a: a.id) == sorted(reference["articles"], key=lambda a: a.id)
     claims = [
-        records.claim_from_row(row)
+        flat.claim_from_row(row)
         for p in plan.partitions
         for row in pq.read_table(sample_batch / "claims" / f"{p.name}.parquet").to_pylist()
     ]
     key = lambda c: (c.article_id, c.start)  # noqa: E731
     assert sorted(claims, key=key) == sorted(reference["claims"], key=key)
     mentions = [
-        records.mention_from_row(row)
+        flat.mention_from_row(row)
         for p in plan.partitions
         for row in pq.read_table(sample_batch / "mentions" / f"{p.name}.parquet").to_pylist()
     ]

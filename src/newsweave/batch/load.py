@@ -22,11 +22,12 @@ from newsweave.cluster.grouper import STATE_VERSION
 from newsweave.models import Rejection
 from newsweave.pipeline import update_stories
 from newsweave.store import Store
+from newsweave.store import rows as flat
 
 
 def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
     """Store one finished partition's new pages and what they became; how many were new."""
-    pages = [records.page_from_row(r) for r in read_table(out_dir, "pages", partition).to_pylist()]
+    pages = [flat.page_from_row(r) for r in read_table(out_dir, "pages", partition).to_pylist()]
     rejections = read_table(out_dir, "rejections", partition).to_pylist()
     read = {p.id for p in pages}
     # The same page twice in one partition gives its rows twice: the first copy's
@@ -38,8 +39,8 @@ def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
     claims, mentions = (
         _by_article(read_table(out_dir, kind, partition).to_pylist(), ids, copies, convert)
         for kind, convert in (
-            ("claims", records.claim_from_row),
-            ("mentions", records.mention_from_row),
+            ("claims", flat.claim_from_row),
+            ("mentions", flat.mention_from_row),
         )
     )
     refused = {
@@ -54,7 +55,7 @@ def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
             (
                 page,
                 None if article is None else records.article_from_row(article),
-                None if rejection is None else records.rejection_from_row(rejection),
+                None if rejection is None else flat.rejection_from_row(rejection),
                 [] if article is None else claims.get(article["id"], []),
                 [] if article is None else mentions.get(article["id"], []),
             )
@@ -63,7 +64,7 @@ def load_partition(store: Store, out_dir: Path, partition: Partition) -> int:
     # What the readers refused never became a page (its page_id, if any, is only
     # the hash of its bytes); a rerun may see it again, and the store keeps each once.
     add_rejections(
-        store, [records.rejection_from_row(r) for r in rejections if r["page_id"] not in read]
+        store, [flat.rejection_from_row(r) for r in rejections if r["page_id"] not in read]
     )
     return new
 

@@ -35,6 +35,7 @@ from newsweave.batch.plan import Partition, write_atomic
 from newsweave.ingest import read_file
 from newsweave.models import Article, Rejection, sort_time
 from newsweave.pipeline import process_page
+from newsweave.store import rows as flat
 
 KINDS = {
     "pages": records.PAGES,
@@ -148,17 +149,17 @@ class _Buffer:
 
     def add(self, item: object, reference_time: datetime | None) -> None:
         if isinstance(item, Rejection):
-            self.rows["rejections"].append(records.rejection_row(item))
+            self.rows["rejections"].append(flat.rejection_row(item))
             return
         self.pages += 1
-        self.rows["pages"].append(records.page_row(item))
+        self.rows["pages"].append(flat.page_row(item))
         result = process_page(item, reference_time=reference_time)
         if isinstance(result, Rejection):
-            self.rows["rejections"].append(records.rejection_row(result))
+            self.rows["rejections"].append(flat.rejection_row(result))
             return
         self.articles.append(result.article)
-        self.rows["claims"].extend(records.claim_row(c) for c in result.claims)
-        self.rows["mentions"].extend(records.mention_row(m) for m in result.mentions)
+        self.rows["claims"].extend(flat.claim_row(c) for c in result.claims)
+        self.rows["mentions"].extend(flat.mention_row(m) for m in result.mentions)
 
     def flush(self, writers: dict[str, pq.ParquetWriter], result: PartitionResult) -> None:
         self.articles.sort(key=lambda a: (sort_time(a.published), a.id))

@@ -17,39 +17,6 @@ import pyarrow as pa
 
 from newsweave.models import Article, Story, from_iso, iso
 from newsweave.store import rows as flat
-from newsweave.store.rows import (
-    claim_from_row,
-    claim_row,
-    mention_from_row,
-    mention_row,
-    page_from_row,
-    page_row,
-    rejection_from_row,
-    rejection_row,
-)
-
-__all__ = [
-    "ARTICLES",
-    "CLAIMS",
-    "MENTIONS",
-    "PAGES",
-    "REJECTIONS",
-    "STORIES",
-    "article_from_row",
-    "article_row",
-    "claim_from_row",
-    "claim_row",
-    "mention_from_row",
-    "mention_row",
-    "page_from_row",
-    "page_row",
-    "rejection_from_row",
-    "rejection_row",
-    "rows",
-    "story_from_row",
-    "story_row",
-    "table",
-]
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())

@@ -198,9 +198,12 @@ _BY_RE = re.compile(r"^(?:by|von|par|por|oleh|di|door)\s", re.IGNORECASE)
 
 
 def _name_before_date(text: str) -> str | None:
-    """The name heading a dated credit line ("Reuters | Feb. 26, 2025"), else ``None``."""
+    """The name heading a dated credit line ("Reuters | Feb. 26, 2025"), else ``None``.
+
+    The caller has found a date in ``text``.
+    """
     # "By Mike Wall 2019-11-18": a dated byline names a writer, not an outlet.
-    if len(text.split()) > 10 or _BY_RE.match(text) or find_date(text) is None:
+    if len(text.split()) > 10 or _BY_RE.match(text):
         return None
     match = re.match(
         r"^(?P<name>[A-Z][\w&.'’ -]{1,40}?)\s*[|·,–—-]?\s*(?=\d|[A-Z][a-z]{2,}\.?\s+\d)", text
@@ -208,10 +211,12 @@ def _name_before_date(text: str) -> str | None:
     if match is None:
         return None
     name = match.group("name").strip(" .-–—|,")
-    words = name.lower().split()
-    if not words or any(w.strip(".,") in DATE_WORDS for w in words):
-        return None
-    return name
+    return None if not name or _has_date_word(name) else name
+
+
+def _has_date_word(name: str) -> bool:
+    """Whether a would-be name holds a date's word: "Published Wed", "Updated Monday"."""
+    return any(w.strip(".,") in DATE_WORDS for w in name.lower().split())
 
 
 def _person_like(name: str) -> bool:
@@ -232,7 +237,7 @@ def _person_like(name: str) -> bool:
 
 def outlet_before_date(text: str) -> str | None:
     """The outlet in a credit line like "The Hill27-02-2025" or "Reuters | Feb. 26, 2025"."""
-    name = _name_before_date(text)
+    name = _name_before_date(text) if find_date(text) else None
     return None if name is None or _person_like(name) else readable(name)
 
 
@@ -337,8 +342,8 @@ def bare_byline(text: str, headline: str) -> Byline | None:
     name = normal_case(name)
     if not _person_like(name) or name.lower() in headline.lower():
         return None
-    if any(w in DATE_WORDS for w in name.lower().split()):
-        return None  # "Published Wed"
+    if _has_date_word(name):
+        return None
     return Byline(name, organisation)
 
 
@@ -346,7 +351,10 @@ def dated_byline(text: str) -> Byline | None:
     """A writer credited with a date and no "By" before the name: "Chris Davies - Nov 19,
     2019, 10:31 pm", "2019-11-20 17:27:46 Marcus De Guzman", "November 18, 2019 7:45 am
     PST by Joe Rossignol"."""
-    name = _name_before_date(text) or _name_after_date(text)
+    found = locate_date(text)
+    if found is None:
+        return None
+    name = _name_before_date(text) or _name_after_date(text, found[1])
     return Byline(name, None) if name is not None and _person_like(name) else None
 
 
@@ -356,12 +364,9 @@ _AFTER_DATE_NAME_RE = re.compile(
 )
 
 
-def _name_after_date(text: str) -> str | None:
-    """The name that is all a dated line holds after its date, else ``None``."""
-    found = locate_date(text)
-    if found is None or len(text.split()) > 12:
+def _name_after_date(text: str, date_end: int) -> str | None:
+    """The name that is all a dated line holds after its date (ending at ``date_end``)."""
+    if len(text.split()) > 12:
         return None
-    match = _AFTER_DATE_NAME_RE.fullmatch(text[found[1] :].strip(" ,|·-–—"))
-    if match is None or any(w in DATE_WORDS for w in match.group("name").lower().split()):
-        return None  # "Nov 19, 2019 Updated Monday"
-    return match.group("name")
+    match = _AFTER_DATE_NAME_RE.fullmatch(text[date_end:].strip(" ,|·-–—"))
+    return None if match is None or _has_date_word(match.group("name")) else match.group("name")
