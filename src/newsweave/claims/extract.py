@@ -54,15 +54,18 @@ from newsweave.claims.lexicon import (
     format_measure,
     noun_class,
 )
-from newsweave.claims.numbers import Figure, find_figures, unit_of
+from newsweave.claims.numbers import Figure, find_figures
 from newsweave.claims.parse import parse, parse_body
 from newsweave.claims.timex import TimeExpr, find_times
+from newsweave.claims.units import TIME_KINDS, display, kind_of
 from newsweave.models import Article, Claim, Quantity
 from newsweave.nlp import load_spacy
 
 _ARGS = ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "appos", "conj")
 #: Entity labels whose numbers are not counts (dates, times, ordinals).
 _NOT_COUNTS = frozenset({"DATE", "TIME", "ORDINAL"})
+#: Entity labels of names a number can be part of.
+_NAMES = frozenset({"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC", "PERSON"})
 _BACK = frozenset({"the", "these", "those", "both"})
 _DEMONSTRATIVES = frozenset({"this", "that", "it", "these", "those"})
 #: A sentence that says it goes on with the previous one's report.
@@ -215,11 +218,27 @@ def _noun_text(noun: Token) -> str:
 
 
 def _is_count(span: Span, figure: Figure, times: list[TimeExpr]) -> bool:
-    """Whether a figure is a count rather than part of a date or a duration."""
-    if any(t.start < figure.end and figure.start < t.end for t in times):
+    """Whether a figure is an amount rather than part of a date or of a name.
+
+    A figure in a unit of time is a duration or an age ("the past two years",
+    "a 65-year-old"), an amount even where it also dates something.
+    """
+    duration = kind_of(figure.unit) in TIME_KINDS or (figure.unit or "").endswith(" of age")
+    if not duration and any(t.start < figure.end and figure.start < t.end for t in times):
         return False
+    for ent in span.doc.ents:
+        # "Euro 2020", "the S&P/ASX 200", "Model 3": a number inside a name
+        if (
+            ent.label_ in _NAMES
+            and ent.start <= span.start
+            and span.end <= ent.end
+            and any(t.is_alpha and t.is_title for t in ent if t.i < span.start or t.i >= span.end)
+        ):
+            return False
     if re.fullmatch(r"(?:1[89]|20)\d\d", figure.quantity.text):
         return not any(t.ent_type_ == "DATE" for t in span)
+    if duration:
+        return True
     # The tagger's DATE/TIME is trusted only where it reaches past the figure
     # ("just one week"); a lone "at 45" it calls a date is usually a count.
     for ent in span.doc.ents:
@@ -350,12 +369,18 @@ def _sentence_claims(
             prev = figs[-1].counted
             counted = _Counted(prev.noun, counted.events or prev.events, prev.additional)
         if counted.noun is not None and (
-            counted.noun.lemma_.lower() in TIME_NOUNS or _refers_back(counted.noun, span)
+            figure.unit is None
+            and (counted.noun.lemma_.lower() in TIME_NOUNS or _refers_back(counted.noun, span))
         ):
             continue
-        if figure.spelled and counted.noun is None and not counted.events:
+        if figure.spelled and figure.unit is None and counted.noun is None and not counted.events:
             continue
-        if figure.spelled and figure.quantity.high == 1 and not counted.events:
+        if (
+            figure.spelled
+            and figure.unit is None
+            and figure.quantity.high == 1
+            and not counted.events
+        ):
             # "one video", "one user quipped": a determiner, not a count
             continue
         figs.append(_Fig(figure, span, counted))
@@ -399,7 +424,8 @@ def _sentence_claims(
             i += 2
             continue
         q = fig.figure.quantity
-        claim(q, _measure(c, unit_of(q.text)), fig.span.root, fig.figure.start, fig.figure.end)
+        unit = display(fig.figure.unit) if fig.figure.unit else None
+        claim(q, _measure(c, unit), fig.span.root, fig.figure.start, fig.figure.end)
         i += 1
     if figs:
         return claims

@@ -423,7 +423,18 @@ def _skip_identifier(text: str, a: _Amount) -> bool:
         return True  # "COVID-19", "F-35"
     if re.match(r"(?i:st|nd|rd|th)\b", after) and a.whole:
         return True  # an ordinal
-    if a.whole and re.search(r"[A-Z][\w&.'’-]*[A-Za-z&]\s$|&\w*\s$", before):
+    if a.whole and (
+        re.fullmatch(r"0\d+", text[a.start : a.end])  # a code: "0401"
+        or (before.endswith("(") and after.startswith(")"))  # a shirt or list number: "(4)"
+    ):
+        return True
+    if (
+        (a.whole or (a.spelled and not a.vague))
+        and a.unit is None
+        and re.match(r"-[A-Za-z]", after)
+    ):
+        return True  # a compound adjective: "four-cylinder", "a three-bed flat"
+    if a.whole and re.search(r"[A-Z][\w&.'’-]*\s$|&\w*\s$", before):
         # "Game 6", "S&P 500", "Boeing 787": a capitalised name before a bare number,
         # unless the name opens the sentence ("Only 5 ...")
         word_start = len(before.rstrip()) - len(before.rstrip().split()[-1])
@@ -464,7 +475,7 @@ def _compatible(left: _Amount, right: _Amount) -> _Amount | None:
     million") or after them ("5-10W"); an end with a unit of its own that the
     other lacks makes two figures ("8.15% to 3.65").
     """
-    if left.unit and right.unit and left.unit != right.unit:
+    if left.unit and right.unit and left.unit != right.unit.split(" per ")[0]:
         return None
     if left.unit and not right.unit and not left.prefixed:
         return None
@@ -478,7 +489,7 @@ def _compatible(left: _Amount, right: _Amount) -> _Amount | None:
         and left.high * right.factor <= right.high
     ):
         low, high = low * right.factor, high * right.factor
-    return replace(left, low=low, high=high, unit=left.unit or right.unit)
+    return replace(left, low=low, high=high, unit=right.unit or left.unit)
 
 
 def _bound(text: str, a: _Amount) -> tuple[str, int]:
@@ -538,7 +549,7 @@ def _with_bounds(
     kind = _kind(mod)
     low: float | None = lo
     high: float | None = hi
-    approx = vague or kind in ("approx", "below")
+    approx = kind in ("approx", "below")
     if kind == "below":
         low = lo * (1 - BELOW_MARGIN)
     elif kind == "lower":
@@ -581,7 +592,8 @@ def find_figures(text: str) -> list[Figure]:
         if b is not None and range_words and not _bound(text, b)[0]:
             left = _compatible(a, b)
             ordered = opener is not None or (left is not None and left.high < b.low)
-            changed = not opener and _CHANGE_RE.search(text[max(0, start - 20) : start])
+            own = (a.unit or a.factor > 1) and (b.unit or b.factor > 1)
+            changed = not opener and own and _CHANGE_RE.search(text[max(0, start - 20) : start])
             if left is not None and ordered and not changed:
                 lo, hi = sorted((left.low, b.high))
                 lo, hi = min(lo, left.low, b.low), max(hi, left.high, b.high)
@@ -604,13 +616,37 @@ def find_figures(text: str) -> list[Figure]:
             if a.whole and b.whole and re.fullmatch(r"[-–]", between) and a.low >= b.low:
                 i += 2  # a score: "ended 2-2", "a 9-2 lead"
                 continue
+        if b is not None and re.fullmatch(r"\s+out\s+of\s+", between) and 0 < a.high < b.low:
+            # "one out of three Germans": a share
+            share = a.high / b.low
+            figures.append(
+                _with_bounds(text, start, b.end, share, share, False, a.spelled, None, mod)
+            )
+            i += 2
+            continue
         fig = _with_bounds(text, start, a.end, a.low, a.high, a.vague, a.spelled, a.unit, mod)
         if figures and (pair := _joined_bounds(text, figures[-1], fig)):
             figures[-1] = pair
+        elif figures and not mod and re.fullmatch(r"\s*\(\s*", text[figures[-1].end : a.start]):
+            figures.append(_converted(figures[-1], fig))
         else:
             figures.append(fig)
         i += 1
     return figures
+
+
+def _converted(first: Figure, second: Figure) -> Figure:
+    """A figure in brackets after another, as the same amount in other units
+    ("more than 100 kilometres (60 miles)"): it takes the first one's bound and hedge."""
+    a, b = first.quantity, second.quantity
+    if b.low is None or b.low != b.high or a.low is None and a.high is None:
+        return second
+    low = None if a.low is None else b.low
+    high = None if a.high is None else b.high
+    if a.low is not None and a.high is not None and a.low < a.high and a.approximate:
+        low = b.high * (1 - BELOW_MARGIN)  # "nearly"
+    quantity = Quantity(low, high, a.approximate or b.approximate, b.text)
+    return replace(second, quantity=quantity)
 
 
 def _joined_bounds(text: str, first: Figure, second: Figure) -> Figure | None:

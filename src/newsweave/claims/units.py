@@ -146,7 +146,7 @@ def read_unit(text: str, at: int, glued: bool) -> UnitMatch | None:
     return None
 
 
-_PER_RE = re.compile(r"\s*(?:(?P<per>per|/)|(?P<a>an?))\s*(?P<what>[A-Za-z][\w-]*)")
+_PER_RE = re.compile(r"[\s-]*(?:(?P<per>per)[\s-]+|/|(?P<a>an?)[\s-]+)(?P<what>[A-Za-z][\w]*)")
 
 
 def read_per(text: str, at: int) -> tuple[str, int] | None:
@@ -189,6 +189,8 @@ def kind_of(name: str | None) -> str | None:
 def display(name: str) -> str:
     """How a unit reads in a measure: its first word's plural ("miles per hour",
     "percent"), and what it is counted per."""
+    if name.endswith(" of age"):
+        return display(name.removesuffix(" of age")) + " of age"
     head, _, per = name.partition(" per ")
     unit = next((u for u in vocabulary() if u.name == head), None)
     if unit is not None and unit.words:
