@@ -22,6 +22,12 @@ predicted figure claims, recall matches over labels. The "value" columns count
 a match on value alone, to tell missed figures from wrong sources or measures.
 Claims without a figure (an attribution alone) are not scored.
 
+``--public`` runs the judge's scorers over the public labelled sets in
+``../shared/claims`` (NewsQuant and Recognizers-Text number ranges for the
+figures, PolNeAR dev for the sources; skipped when absent) and prints the
+summary table beside the peers those scorers run in the same process;
+``--docs`` writes both tables into ``docs/benchmarks.md``.
+
 ``--speed`` times entities + claims on one process over the seed, labelled and
 (when present) ``/work/shared/extraction`` bodies, with spaCy's doc cache
 cleared between rounds; run it under ``taskset -c 0`` and note the load.
@@ -30,7 +36,7 @@ needs whatever code surrounds it: the entity recogniser over every sentence
 (entities are reported everywhere) and the tagger and parser over the sentences
 that hold a figure (who gave it is read from the parse).
 
-    python bench/claims.py [--docs] [--quiet]
+    python bench/claims.py [--public] [--docs] [--quiet]
     taskset -c 0 python bench/claims.py --speed [--rounds 3] [--limit N]
     taskset -c 0 python bench/claims.py --floor [--rounds 3] [--limit N]
 """
@@ -42,6 +48,8 @@ import json
 import os
 import re
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,6 +60,7 @@ from typing import Any
 from newsweave.claims import extract_all, extract_claims, find_mentions, measure_key
 from newsweave.claims.parse import annotating, clear_cache, has_figure, ner_skips
 from newsweave.claims.split import split_sentences
+from newsweave.claims.units import kind_of, read_unit
 from newsweave.models import Article, Claim
 from newsweave.nlp import load_spacy
 from newsweave.story.entities import merge_entities
@@ -61,6 +70,7 @@ DATA = HERE / "data" / "claims"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DOCS = HERE.parent / "docs" / "benchmarks.md"
 START, END = "<!-- claims-bench:start -->", "<!-- claims-bench:end -->"
+PUBLIC_START, PUBLIC_END = "<!-- claims-public:start -->", "<!-- claims-public:end -->"
 
 
 @dataclass(slots=True)
@@ -141,9 +151,27 @@ def _singular(noun: str | None) -> str | None:
     return noun[:-1] if noun and noun.endswith("s") and not noun.endswith("ss") else noun
 
 
+def _as_unit(noun: str | None) -> str | None:
+    """The unit a label's counted noun names ("miles", "tons"), as units.py calls it."""
+    found = read_unit(noun, 0, glued=False) if noun else None
+    return found.name if found is not None and found.end == len(noun or "") else None
+
+
+def _duration(measure: str | None) -> bool:
+    unit = measure_key(measure).unit
+    return unit is not None and (unit.endswith(" of age") or kind_of(_as_unit(unit)) == "time")
+
+
 def measure_matches(predicted: str | None, label: str) -> bool:
-    """Whether a predicted measure counts what the label's does (see the module doc)."""
+    """Whether a predicted measure counts what the label's does (see the module doc).
+
+    Labels give a length or a weight as the counted noun ("miles"); a claim now
+    gives it as its unit ("(in miles)"): the two compare by the unit's kind.
+    """
     p, g = measure_key(predicted), measure_key(label)
+    label_unit = _as_unit(label)
+    if label_unit is not None and p.unit is not None:
+        return kind_of(label_unit) == kind_of(_as_unit(p.unit))
     if g.unit:
         return p.unit == g.unit
     if p.unit:
@@ -181,7 +209,8 @@ class Score:
 
 def score_article(claims: list[Claim], labels: list[dict[str, Any]], verbose: bool) -> Score:
     """One-to-one matches of an article's figure claims against its labels."""
-    figures = [c for c in claims if c.quantity is not None]
+    # the labels leave durations and ages out on purpose (see their README)
+    figures = [c for c in claims if c.quantity is not None and not _duration(c.measure)]
     score = Score(len(labels), len(figures))
     free, free_value = list(figures), list(figures)
     for label in labels:
@@ -331,14 +360,77 @@ def floor(rounds: int, limit: int | None) -> str:
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    """Put ``text`` between the Claims section's markers, appending the section if new."""
+def _scorer(name: str, env: dict[str, str] | None = None) -> str:
+    """The Markdown a shared scorer prints, run from the repository root with this Python."""
+    return subprocess.run(
+        [sys.executable, str(SHARED / "claims" / name)],
+        cwd=HERE.parent,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def _row(text: str, *cells: str) -> list[str]:
+    """The cells of the first table row that starts with ``cells``."""
+    head = "| " + " | ".join(cells) + " |"
+    for line in text.splitlines():
+        if line.startswith(head):
+            return [c.strip() for c in line.strip("|").split("|")]
+    return []
+
+
+def _f1(row: list[str], at: int) -> str:
+    return row[at] if len(row) > at else "n/a"
+
+
+def public_sets() -> str | None:
+    """The judge's figures on the public dev sets, as one table (``None`` without them)."""
+    if not (SHARED / "claims" / "score_quantities.py").exists():
+        return None
+    quantities = _scorer("score_quantities.py")
+    sources = _scorer("score_attribution.py", {"CLAIMS_SPLIT": "dev"})
+    newsquant = quantities.split("### NewsQuant, no-time")[0]
+    ranges = quantities.split("### Recognizers-Text")[1]
+    lines = [
+        "| measure (dev halves) | newsweave | peer in the same run |",
+        "|---|---|---|",
+    ]
+    for aspect in ("value", "value+unit", "value+bound"):
+        ours = _row(newsquant, "nw-claims", aspect)
+        peer = _row(newsquant, "quantulum3", aspect) or _row(newsquant, "cqe", aspect)
+        name = peer[0] if peer else "quantulum3 / CQE not installed"
+        lines.append(
+            f"| NewsQuant {aspect} F1 (`extract_claims`) | {_f1(ours, 4)} "
+            f"| {name} {_f1(peer, 4) if peer else ''} |"
+        )
+    lines.append(
+        f"| number-range intervals F1 (`find_figures`) | {_f1(_row(ranges, 'nw-figures'), 3)} "
+        f"| {' '.join(_row(ranges, 'cqe')[:1] + _row(ranges, 'cqe')[3:4]) or 'CQE not installed'} |"
+    )
+    ours, peer = _row(sources, "newsweave", "strict"), _row(sources, "spacy-subj", "strict")
+    lines.append(f"| PolNeAR source F1, strict | {_f1(ours, 4)} | spacy-subj {_f1(peer, 4)} |")
+    lenient = (_row(sources, "newsweave", "lenient"), _row(sources, "spacy-subj", "lenient"))
+    lines.append(
+        f"| PolNeAR source F1, pronoun-lenient | {_f1(lenient[0], 4)} "
+        f"| spacy-subj {_f1(lenient[1], 4)} |"
+    )
+    lines.append(
+        f"| recall on say / tell / according-to cues | {_f1(ours, 6).split()[0]} "
+        f"| spacy-subj {_f1(peer, 6).split()[0]} |"
+    )
+    return "\n".join(lines)
+
+
+def write_docs(text: str, start: str = START, end: str = END) -> None:
+    """Put ``text`` between a pair of markers of the Claims section, appending if new."""
     doc = DOCS.read_text(encoding="utf-8")
-    if START in doc:
-        head, rest = doc.split(START, 1)
-        doc = head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
+    if start in doc:
+        head, rest = doc.split(start, 1)
+        doc = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
     else:
-        doc = doc.rstrip("\n") + f"\n\n## Claims\n\n{START}\n{text}\n{END}\n"
+        doc = doc.rstrip("\n") + f"\n\n{start}\n{text}\n{end}\n"
     DOCS.write_text(doc, encoding="utf-8")
 
 
@@ -350,6 +442,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="time only the first N articles (seeds first)")
     parser.add_argument("--quiet", action="store_true", help="no per-claim misses")
     parser.add_argument("--docs", action="store_true", help="write the table into the docs")
+    parser.add_argument("--public", action="store_true", help="score the public labelled sets")
     args = parser.parse_args()
     if args.speed:
         print(speed(args.rounds, args.limit))
@@ -361,6 +454,12 @@ def main() -> None:
     print(result)
     if args.docs:
         write_docs(result)
+    if args.public and (public := public_sets()) is not None:
+        print("\n" + public)
+        if args.docs:
+            write_docs(public, PUBLIC_START, PUBLIC_END)
+    elif args.public:
+        print("\n../shared/claims is not here: the public sets are skipped")
 
 
 if __name__ == "__main__":
