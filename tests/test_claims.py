@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from newsweave.claims import extract_claims, find_mentions, find_times, measure_key, parse_quantity
+from newsweave.claims import (
+    extract_claims,
+    find_figures,
+    find_mentions,
+    find_times,
+    measure_key,
+    parse_quantity,
+)
 from newsweave.claims import parse as parsing
 from newsweave.claims.parse import needs_parse
 from newsweave.errors import NewsweaveError
@@ -439,3 +446,62 @@ def test_mentions_point_into_the_article_text() -> None:
     assert {m.text for m in mentions} >= {"Volodymyr Zelenskyy", "Seoul", "Kim Jong Un"}
     assert not any(m.label in ("DATE", "CARDINAL") for m in mentions)
     assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a scale word or a unit stays with the number it touches
+        ("Sales fell 7% to $2.3 billion.", [(7, 7, "percentage"), (2.3e9, 2.3e9, "dollar")]),
+        (
+            "Shares were up 4.3 percent to $63.20.",
+            [(4.3, 4.3, "percentage"), (63.2, 63.2, "dollar")],
+        ),
+        ("The price rose from $750,000 to $1 million.", [(750000, 1e6, "dollar")]),
+        (
+            "It grew by $4.1 billion to $310.5 billion.",
+            [(4.1e9, 4.1e9, "dollar"), (3.105e11, 3.105e11, "dollar")],
+        ),
+        ("Temperatures fell by 1 to 1.5 degrees Celsius.", [(1, 1.5, "degree Celsius")]),
+        # glued units and suffixes
+        ("A 30Mbps plan with a 60GB cap.", [(30, 30, "megabit per second"), (60, 60, "gigabyte")]),
+        ("It will spend $13.6M on a plant.", [(13.6e6, 13.6e6, "dollar")]),
+        (
+            "Rates rose 5pc and the deal was worth £8.1bn.",
+            [(5, 5, "percentage"), (8.1e9, 8.1e9, "pound sterling")],
+        ),
+        ("The house is worth US$55,931,000.", [(55931000, 55931000, "dollar")]),
+        (
+            "Winds reached 155mph and oil hit $58.24 per barrel.",
+            [(155, 155, "mile per hour"), (58.24, 58.24, "dollar per barrel")],
+        ),
+        # number words and range and bound grammar
+        ("It was one thousand and five hundred.", [(1500, 1500, None)]),
+        ("Between negative ten and fifteen degrees.", [(-10, 15, "degree")]),
+        ("Pick 20 through 100.", [(20, 100, None)]),
+        ("Turnout was just under 20 percent.", [(None, 20, "percentage")]),
+        ("A number greater than 100 and smaller than 300.", [(100, 300, None)]),
+        ("She is 4ft 11 tall.", [(4 + 11 / 12, 4 + 11 / 12, "foot")]),
+        ("One out of three voters stayed home.", [(1 / 3, 1 / 3, None)]),
+        (
+            "The trail is more than 100 kilometres (60 miles) long.",
+            [(100, None, "kilometre"), (60, None, "mile")],
+        ),
+        # numbers inside names and identifiers are not figures
+        ("The S&P 500 and the Nasdaq 100 closed higher.", []),
+        ("Fans cheered during Game 6 of Euro 2016.", []),
+        ("He lives at 49 Elm Road and left at 2.30 p.m.", []),
+        ("Hide Caption 1 of 30", []),
+        ("The match ended 2-2 after a COVID-19 delay.", []),
+    ],
+)
+def test_find_figures_reads_scale_unit_range_and_bound(
+    text: str, expected: list[tuple[float | None, float | None, str | None]]
+) -> None:
+    found = find_figures(text)
+    assert [f.unit for f in found] == [unit for _, _, unit in expected]
+    for figure, (low, high, _) in zip(found, expected, strict=True):
+        assert (figure.quantity.low, figure.quantity.high) == (
+            pytest.approx(low) if low is not None else None,
+            pytest.approx(high) if high is not None else None,
+        )

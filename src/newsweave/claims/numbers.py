@@ -463,7 +463,17 @@ def _amounts(text: str) -> list[_Amount]:
         if counter and amount.low <= int(counter.group(1)):
             pos = counter.end()
             continue  # "Photo 1 of 30"
-        if not _skip_identifier(text, amount):
+        if (
+            found
+            and found[-1].unit == "foot"
+            and amount.whole
+            and amount.low < 12
+            and text[found[-1].end : amount.start].isspace()
+        ):
+            # a height: "4ft 11" is four feet eleven inches
+            feet = found[-1].low + amount.low / 12
+            found[-1] = replace(found[-1], end=amount.end, low=feet, high=feet)
+        elif not _skip_identifier(text, amount):
             found.append(amount)
     return found
 
@@ -639,7 +649,7 @@ def _converted(first: Figure, second: Figure) -> Figure:
     """A figure in brackets after another, as the same amount in other units
     ("more than 100 kilometres (60 miles)"): it takes the first one's bound and hedge."""
     a, b = first.quantity, second.quantity
-    if b.low is None or b.low != b.high or a.low is None and a.high is None:
+    if b.low is None or b.low != b.high or (a.low is None and a.high is None):
         return second
     low = None if a.low is None else b.low
     high = None if a.high is None else b.high
