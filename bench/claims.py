@@ -60,7 +60,7 @@ from typing import Any
 from newsweave.claims import extract_all, extract_claims, find_mentions, measure_key
 from newsweave.claims.parse import annotating, clear_cache, has_figure, ner_skips
 from newsweave.claims.split import split_sentences
-from newsweave.claims.units import kind_of, read_unit
+from newsweave.claims.units import is_time, kind_of, unit_name
 from newsweave.models import Article, Claim
 from newsweave.nlp import load_spacy
 from newsweave.story.entities import merge_entities
@@ -151,17 +151,6 @@ def _singular(noun: str | None) -> str | None:
     return noun[:-1] if noun and noun.endswith("s") and not noun.endswith("ss") else noun
 
 
-def _as_unit(noun: str | None) -> str | None:
-    """The unit a label's counted noun names ("miles", "tons"), as units.py calls it."""
-    found = read_unit(noun, 0, glued=False) if noun else None
-    return found.name if found is not None and found.end == len(noun or "") else None
-
-
-def _duration(measure: str | None) -> bool:
-    unit = measure_key(measure).unit
-    return unit is not None and (unit.endswith(" of age") or kind_of(_as_unit(unit)) == "time")
-
-
 def measure_matches(predicted: str | None, label: str) -> bool:
     """Whether a predicted measure counts what the label's does (see the module doc).
 
@@ -169,9 +158,9 @@ def measure_matches(predicted: str | None, label: str) -> bool:
     gives it as its unit ("(in miles)"): the two compare by the unit's kind.
     """
     p, g = measure_key(predicted), measure_key(label)
-    label_unit = _as_unit(label)
+    label_unit = unit_name(label)
     if label_unit is not None and p.unit is not None:
-        return kind_of(label_unit) == kind_of(_as_unit(p.unit))
+        return kind_of(label_unit) == kind_of(unit_name(p.unit))
     if g.unit:
         return p.unit == g.unit
     if p.unit:
@@ -210,7 +199,9 @@ class Score:
 def score_article(claims: list[Claim], labels: list[dict[str, Any]], verbose: bool) -> Score:
     """One-to-one matches of an article's figure claims against its labels."""
     # the labels leave durations and ages out on purpose (see their README)
-    figures = [c for c in claims if c.quantity is not None and not _duration(c.measure)]
+    figures = [
+        c for c in claims if c.quantity is not None and not is_time(measure_key(c.measure).unit)
+    ]
     score = Score(len(labels), len(figures))
     free, free_value = list(figures), list(figures)
     for label in labels:

@@ -411,3 +411,18 @@ def test_timeline_gathers_one_step_of_the_story_across_outlets() -> None:
         ("2025-01", ["A", "B", "C"]),
         ("2025-02-03", ["B"]),
     ]
+
+
+def test_a_duration_beside_a_figure_is_its_scope_not_a_figure() -> None:
+    article = Article(
+        id="w",
+        page_id="w",
+        source="w",
+        title="t",
+        body=["Officials said more than 1,000 soldiers were killed in one week."],
+        outlet="Wire",
+    )
+    claims = extract_claims(article)
+    assert {c.quantity.text for c in claims if c.quantity} == {"more than 1,000", "one week"}
+    groups = group_claims(claims)
+    assert [[c.quantity.text for c in g.claims] for g in groups] == [["more than 1,000"]]

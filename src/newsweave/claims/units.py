@@ -175,6 +175,19 @@ def _singular(word: str) -> str:
     return word
 
 
+def unit_name(words: str) -> str | None:
+    """The canonical name of a unit written as words or a symbol ("miles", "km")."""
+    found = read_unit(words, 0, glued=False)
+    return found.name if found is not None and found.end == len(words) else None
+
+
+def is_time(words: str | None) -> bool:
+    """Whether a measure's unit ("weeks", "years of age") is a span of time."""
+    if not words:
+        return False
+    return words.endswith(" of age") or kind_of(unit_name(words)) in TIME_KINDS
+
+
 def kind_of(name: str | None) -> str | None:
     """The kind of a unit by its canonical name ("speed"), ``None`` for a count."""
     if name is None:

@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from newsweave.claims import MeasureKey, measure_key
 from newsweave.claims.lexicon import CASUALTY_EVENTS
 from newsweave.claims.timex import periods_overlap
+from newsweave.claims.units import is_time
 from newsweave.models import Claim, Quantity
 from newsweave.story.model import ClaimGroup, Relation
 
@@ -134,11 +135,24 @@ def original_claims(claims: list[Claim], syndicated: dict[str, str]) -> list[Cla
     return [c for c in claims if syndicated.get(c.article_id) not in present]
 
 
+def _duration(claim: Claim) -> bool:
+    return is_time(measure_key(claim.measure).unit)
+
+
+def _scopes(claims: list[Claim]) -> set[int]:
+    """The durations that say over what time another figure of their sentence
+    counts ("more than 1,000 killed in one week"): not figures to compare alone."""
+    counted = {(c.article_id, c.start) for c in claims if c.quantity and not _duration(c)}
+    return {id(c) for c in claims if (c.article_id, c.start) in counted and _duration(c)}
+
+
 def group_claims(claims: list[Claim], syndicated: dict[str, str] | None = None) -> list[ClaimGroup]:
     """Claims with figures, grouped by what they measure; conflicts first."""
     groups: list[list[tuple[Claim, MeasureKey]]] = []
-    for claim in original_claims(claims, syndicated or {}):
-        if claim.quantity is None or not claim.measure:
+    originals = original_claims(claims, syndicated or {})
+    scopes = _scopes(originals)
+    for claim in originals:
+        if claim.quantity is None or not claim.measure or id(claim) in scopes:
             continue
         key = measure_key(claim.measure)
         for group in groups:
