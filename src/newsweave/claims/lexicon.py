@@ -161,7 +161,7 @@ def measure_key(measure: str | None) -> MeasureKey:
         return MeasureKey(None, None, False, None)
     text = measure.lower()
     unit = None
-    if m := re.search(r"\(in (\w+)\)", text):
+    if m := re.search(r"\(in ([^)]+)\)", text):
         unit = m.group(1)
         text = text[: m.start()].strip()
     additional = text.startswith("additional ")
