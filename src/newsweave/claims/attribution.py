@@ -1,16 +1,21 @@
-"""Who said it: the source of a statement, read from the dependency parse.
+"""Who said it: the source of each statement a sentence attributes, from its parse.
 
-For a token (a figure, or an attributing verb) the source is found by walking
-up its heads to the nearest verb of saying that has a subject ("the NIS said",
-"Zelenskyy earlier put the number ... at"), or to a clause whose subject is an
-estimate with a named owner ("U.S. estimates were lower"), falling back to an
-"according to X" anywhere in the sentence. "with X saying" and "a report in X
-that said" are followed to X. Pronouns and definite descriptions ("the
+A cue is a verb of saying (the learned :data:`~newsweave.claims.lexicon.SAY_VERBS`,
+"put ... at") or "according to"; its source is the verb's subject, the agent of
+a passive ("was told by X"), the subject it shares with the verb it hangs off
+("X declined to comment", "X said ... and added", "..., saying"), the owner of a
+report ("a statement from X saying") or the object of "according to". A source is
+named by its entity ("Jane Roe, the company's spokeswoman" -> Jane Roe) and must
+be a noun, a name or a pronoun: never a time, an adjective or a dateline.
+:func:`attributions` gives one per cue, so a sentence can have several
+("X said Y had claimed ..."); :func:`attribute` the one a figure belongs to, by
+walking up its heads to the nearest cue. Pronouns and definite descriptions ("the
 agency") are left to the caller, who knows the earlier sources.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -20,7 +25,6 @@ from newsweave.claims.lexicon import (
     ORG_NOUNS,
     PRONOUNS,
     REPORT_NOUNS,
-    SAY_CUE_RE,
     SAY_VERBS,
     event_class,
 )
@@ -151,7 +155,8 @@ def _owner(noun: Token) -> Token | None:
     return None
 
 
-def _subject(verb: Token) -> Token | None:
+def _own_subject(verb: Token) -> Token | None:
+    """The verb's speaker among its own children, or ``None``."""
     for child in verb.children:
         if child.dep_ == "nsubjpass":
             # a passive's subject is what was said; its speaker is the agent, if any
@@ -159,6 +164,14 @@ def _subject(verb: Token) -> Token | None:
             return next((o for a in agent for o in a.children if o.dep_ == "pobj"), None)
         if child.dep_ in _SUBJECTS:
             return child
+    return None
+
+
+def _subject(verb: Token, share: bool = True) -> Token | None:
+    """Who speaks through ``verb``: its subject, or (``share``) the one it shares with
+    the verb it hangs off."""
+    if (own := _own_subject(verb)) is not None:
+        return own
     # "..., South Korea's main spy agency said Thursday." parsed as an object of
     # the clause before: the noun right before the verb, after a comma, speaks.
     before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
@@ -166,13 +179,24 @@ def _subject(verb: Token) -> Token | None:
         left = before.left_edge.i
         if left > verb.sent.start and verb.doc[left - 1].text in (",", "'", "’", '"', "”"):
             return before
-    # "with the White House saying ...": the subject is the object of "with".
+    head = verb.head
     if verb.dep_ in ("advcl", "pcomp", "acl"):
-        for sib in verb.head.children:
+        # "with the White House saying ...": the subject is the object of "with".
+        for sib in head.children:
             if sib.dep_ == "prep" and sib.lower_ == "with" and sib.i < verb.i:
                 for pobj in sib.children:
                     if pobj.dep_ == "pobj":
                         return pobj
+    if verb.dep_ == "acl" and head.lemma_.lower() in REPORT_NOUNS:
+        return head  # "a statement from the agency saying ...": the report's owner
+    if share and verb.dep_ in ("xcomp", "conj", "advcl") and head.pos_ in ("VERB", "AUX"):
+        # "X declined to comment", "X said ... and added", "X hit back, saying ...";
+        # "X is expected to say" raises the passive's subject
+        shared = _own_subject(head)
+        passive = [c for c in head.children if c.dep_ == "nsubjpass"]
+        if shared is None and passive and verb.dep_ == "xcomp":
+            return passive[0]
+        return shared
     return None
 
 
@@ -210,32 +234,102 @@ def _via(sent: Span) -> str | None:
     return None
 
 
-def according_to(sent: Span) -> Token | None:
-    """The object of "according to" in a sentence, if it has one."""
-    for token in sent:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc):
-            to = token.doc[token.i + 1]
-            for pobj in to.children:
-                if pobj.dep_ == "pobj":
-                    return pobj
-    return None
-
-
-def _from_verb(verb: Token, sent: Span) -> Attribution | None:
-    subject = _subject(verb)
-    if subject is None:
+def _according(token: Token) -> Token | None:
+    """The object of "according to" when ``token`` is its "according"."""
+    if token.lower_ != "according" or token.i + 1 >= len(token.doc):
         return None
-    author, back = _author(subject)
+    return next((c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"), None)
+
+
+#: Entity labels that are never a speaker: "earlier this week said", "5 percent say".
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
+_DASHES = frozenset({"—", "–", "-", "--", "(", ":"})
+
+
+def _speaks(token: Token) -> bool:
+    """Whether a token can name a speaker: a noun, a name or a pronoun, not a time,
+    an adjective ("Australian") or a dateline ("SAN JOSE —")."""
+    if token.ent_type_ in _NOT_SPEAKERS or token.pos_ not in ("NOUN", "PROPN", "PRON", "NUM"):
+        return False
+    left, right = token.left_edge, token.right_edge
+    if left.i == token.sent.start and left.is_upper and len(left) > 1:
+        after = token.doc[right.i + 1] if right.i + 1 < len(token.doc) else None
+        return after is None or after.text not in _DASHES
+    return True
+
+
+def _byline(verb: Token) -> bool:
+    """A reporter's credit, not a statement: "John Doe reported from Paris"."""
+    if verb.lemma_.lower() not in ("report", "write", "contribute"):
+        return False
+    said = [c for c in verb.children if c.dep_ in ("ccomp", "dobj", "xcomp", "advcl", "conj")]
+    places = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("from", "in", "at")]
+    return not said and bool(places)
+
+
+def _named(author: Token, back: bool, sent: Span, cites: tuple[str, ...]) -> Attribution | None:
+    """The attribution to ``author``, if it can speak."""
+    if not _speaks(author):
+        return None
     name = author.text if author.lower_ in PRONOUNS else _phrase(author)
     if not name:
         return None
     person = author.ent_type_ == "PERSON" or author.lower_ in ("he", "she")
     plural = author.tag_ in ("NNS", "NNPS") or author.lower_ in ("they", "we")
-    return Attribution(name, _cites(verb), _via(sent), back, person, author.lemma_.lower(), plural)
+    return Attribution(name, cites, _via(sent), back, person, author.lemma_.lower(), plural)
+
+
+def _from_according(pobj: Token, sent: Span) -> Attribution | None:
+    # "according to a report in X" is X's; "the report" later stands for it
+    author, back = _author(pobj)
+    found = _named(author, back, sent, ())
+    if found is None or author.i == pobj.i:
+        return found
+    return Attribution(found.source, (), found.via, False, found.person, pobj.lemma_.lower())
+
+
+def _from_verb(verb: Token, sent: Span, share: bool = True) -> Attribution | None:
+    subject = _subject(verb, share)
+    if subject is None or _byline(verb):
+        return None
+    author, back = _author(subject)
+    return _named(author, back, sent, _cites(verb))
+
+
+def _cue_source(token: Token, sent: Span) -> Attribution | None:
+    """The source a cue names, if ``token`` is one and names one."""
+    if (pobj := _according(token)) is not None:
+        return _from_according(pobj, sent)
+    return _from_verb(token, sent) if is_say_verb(token) else None
+
+
+def attributions(sent: Span) -> list[tuple[Token, Attribution]]:
+    """Every cue of a sentence that names its source, with that source, in order."""
+    found = []
+    for token in sent:
+        if (source := _cue_source(token, sent)) is not None:
+            found.append((token, source))
+    return found
 
 
 def attribute(token: Token, sent: Span) -> Attribution | None:
-    """The source of the statement ``token`` belongs to, if the sentence names one."""
+    """The source of the statement ``token`` belongs to, if the sentence names one.
+
+    A subject the cue shares with the verb it hangs off ("..., initially estimating
+    their numbers") gives way to an "according to" in the sentence.
+    """
+    return _walk(token, sent, False) or _according_in(sent) or _walk(token, sent, True)
+
+
+def _according_in(sent: Span) -> Attribution | None:
+    for candidate in sent:
+        if (pobj := _according(candidate)) is not None and (found := _from_according(pobj, sent)):
+            return found
+    return None
+
+
+def _walk(token: Token, sent: Span, share: bool) -> Attribution | None:
+    """The source of the nearest cue above ``token``, or of a parenthetical one."""
     node = token
     while True:
         for child in node.children:
@@ -246,16 +340,13 @@ def attribute(token: Token, sent: Span) -> Attribution | None:
                 and (owner := _owner(child)) is not None
             ):
                 return Attribution(_phrase(owner), (), _via(sent))
-        if is_say_verb(node) and (found := _from_verb(node, sent)):
+        if is_say_verb(node) and (found := _from_verb(node, sent, share)):
             return found
         if node.head.i == node.i or node.head.i < sent.start or node.head.i >= sent.end:
             break
         node = node.head
-    if (pobj := according_to(sent)) is not None:
-        # "according to a report in X" is X's; "the report" later stands for it
-        author, _ = _author(pobj)
-        person = author.ent_type_ == "PERSON"
-        return Attribution(_phrase(author), (), _via(sent), False, person, pobj.lemma_.lower())
+    if not share:
+        return None
     # A parenthetical "..., officials said." the parse did not put above the figure;
     # a verb inside a relative clause ("the light they release") attributes nothing.
     for candidate in sent:
@@ -270,85 +361,15 @@ def say_verbs(sent: Span) -> list[Token]:
     return [t for t in sent if is_say_verb(t) and _subject(t) is not None]
 
 
-#: Words between a speaker and the verb that are not part of its name.
-_PLAIN_FILLERS = frozenset(
-    """also previously earlier later recently again had has have would will could may might
-    then still once first further reportedly formally publicly
-    've 're 'd 'll ’ve ’re ’d ’ll""".split()
-)
-#: Words that make the run before a verb a clause, not a speaker's name.
-_PLAIN_VERBS = frozenset("is are was were be been being that who which".split())
-_QUOTES = ('"', "“", "”")
-_PLAIN_LEADS = frozenset("the but and however so yet meanwhile still by".split())
-_CLAUSE_MARKS = frozenset(',;:"“”‘’—–(')
+def _words(name: str) -> list[str]:
+    words = re.sub(r"[^\w\s]", " ", re.sub(r"['’]s\b", "", name.casefold())).split()
+    return words[1:] if words[:1] == ["the"] else words
 
 
-def _plain_attribution(words: list[Token]) -> Attribution | None:
-    """An attribution for the tokens naming a speaker, without a parse."""
-    while words and (words[0].lower_ in _PLAIN_LEADS or words[0].is_punct):
-        words = words[1:]
-    while words and (words[-1].lower_ in _PLAIN_FILLERS or words[-1].text in _CLAUSE_MARKS):
-        words = words[:-1]
-    if not words or len(words) > 8 or any(w.lower_ in _PLAIN_VERBS for w in words):
-        return None
-    doc = words[0].doc
-    span = doc[words[0].i : words[-1].i + 1]
-    inner = [e for e in span.ents if e.label_ in _AUTHORS]
-    # a named person or organisation inside stands for the phrase, as in _phrase
-    if inner and not any(w.text in ("'s", "’s") for w in words):
-        name = _clean(list(inner[0]))
-    else:
-        name = _clean(list(span))
-    if not name:
-        return None
-    last = words[-1].lower_
-    person = bool(inner and inner[0].label_ == "PERSON") or last in ("he", "she")
-    # "he", or a description ("the South Korean agency") that names no one itself
-    described = len(words) <= 3 and last.rstrip("s") in ORG_NOUNS | REPORT_NOUNS
-    back = last in PRONOUNS or (described and not inner)
-    return Attribution(name, (), None, back, person, last.rstrip("s"), last.endswith("s"))
-
-
-def attribute_plain(sent: Span) -> Attribution | None:
-    """Who a sentence without a parse attributes its statement to, by pattern.
-
-    Reads "according to X", "X said ..." (X from the clause start up to the
-    verb) and "..., said X"; entities come from the recogniser. Used where the
-    sentence holds no figure, so a miss costs a figure-less claim, not a figure's
-    source.
-    """
-    text = sent.text
-    m = SAY_CUE_RE.search(text)
-    if m is None:
-        return None
-    doc = sent.doc
-    cue = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), "expand")
-    if cue is None or sum(text[: m.start()].count(q) for q in _QUOTES) % 2:
-        return None  # a verb inside a quotation ("we've found") is the quoted speaker's
-    if m.group(0).lower().startswith("according"):
-        words = []
-        for token in doc[cue.end : sent.end]:
-            if token.text in _CLAUSE_MARKS or token.text == ".":
-                break
-            words.append(token)
-        # "a report in the Argus Leader": the report's owner speaks
-        lowered = [w.lower_ for w in words]
-        for i, word in enumerate(lowered[:-1]):
-            if word in ("in", "by", "from") and i and lowered[i - 1] in REPORT_NOUNS:
-                owner = _plain_attribution(words[i + 1 :])
-                if owner is not None:
-                    return Attribution(owner.source, (), None, False, owner.person, lowered[i - 1])
-        return _plain_attribution(words)
-    before = []
-    for token in reversed(doc[sent.start : cue.start]):
-        if token.text in _CLAUSE_MARKS:
-            break
-        before.insert(0, token)
-    if before and (found := _plain_attribution(before)) is not None:
-        return found
-    after = []
-    for token in doc[cue.end : sent.end]:
-        if token.text in _CLAUSE_MARKS or token.text == ".":
-            break
-        after.append(token)
-    return _plain_attribution(after) if after else None
+def same_speaker(a: str, b: str) -> bool:
+    """Whether two source names can be one speaker: "Nance" in "Penny Nance"."""
+    x, y = _words(a), _words(b)
+    short, long = sorted((x, y), key=len)
+    return bool(short) and any(
+        long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)
+    )

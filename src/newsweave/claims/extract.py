@@ -35,9 +35,9 @@ from spacy.tokens import Span, Token
 
 from newsweave.claims.attribution import (
     Attribution,
-    according_to,
     attribute,
-    attribute_plain,
+    attributions,
+    same_speaker,
     say_verbs,
 )
 from newsweave.claims.lexicon import (
@@ -94,16 +94,19 @@ class _Sources:
     def resolve(self, found: Attribution) -> Attribution | None:
         """The attribution with "he" or "the agency" replaced by whom it stands for.
 
-        An unresolved pronoun gives ``None``: "they" alone names nobody.
+        An unresolved pronoun gives ``None``: "they" alone names nobody, and "I" or
+        "you" (a speaker quoted, or the reader) name no earlier source.
         """
         if not found.refers_back:
             self.named.append(found)
             return found
         word = found.source.lower()
-        if word in ("he", "she"):
+        if word in ("i", "you"):
+            fits = []
+        elif word in ("he", "she"):
             fits = [a for a in self.named if a.person]
         elif word in ("they", "we"):
-            fits = [a for a in self.named if a.plural] or self.named
+            fits = [a for a in self.named if a.plural]
         else:
             # "the agency": the last source called an agency; a bare "the agency"
             # or "it" may also stand for the last organisation of the same number
@@ -437,14 +440,35 @@ def _sentence_claims(
         if cue is not None and counted is not None:
             unknown = Quantity(None, None, False, "unknown")
             claim(unknown, _measure(counted, None), cue.root, m.start(), m.end())
-    if not claims:
-        for verb in say_verbs(sent):
-            lo, hi = verb.idx - sent.start_char, verb.idx - sent.start_char + len(verb)
-            claim(None, None, verb, lo, hi)
-    if not claims and (according := according_to(sent)) is not None:
-        lo = according.idx - sent.start_char
-        claim(None, None, according, lo, lo + len(according))
     return claims
+
+
+def _statements(
+    sent: Span, base: int, article: Article, sources: _Sources, claims: list[Claim]
+) -> list[Claim]:
+    """A claim without a figure for each cue whose source ``claims`` do not name yet:
+    "X said Y had claimed ..." gives X's and Y's, "X said ..., adding" one."""
+    named = [c.source for c in claims if c.source]
+    found = []
+    for cue, attribution in attributions(sent):
+        resolved = sources.resolve(attribution)
+        if resolved is None or any(same_speaker(resolved.source, n) for n in named):
+            continue
+        named.append(resolved.source)
+        lo = cue.idx - sent.start_char
+        found.append(
+            Claim(
+                article_id=article.id,
+                sentence=sent.text,
+                start=base + sent.start_char,
+                end=base + sent.end_char,
+                outlet=article.outlet,
+                source=resolved.source,
+                chain=_chain(article.outlet, resolved),
+                when=_when(lo, lo + len(cue), find_times(sent.text, article.published)),
+            )
+        )
+    return found
 
 
 def _confirmer(sent: Span, sources: _Sources) -> Attribution | None:
@@ -483,26 +507,6 @@ def _said(claims: list[Claim], sent: Span, sources: _Sources) -> Attribution | N
     return sources.resolve(found) if found is not None else None
 
 
-def _plain_claims(sent: Span, base: int, article: Article, sources: _Sources) -> list[Claim]:
-    """The claim of a sentence read without a parse: its attribution alone, if any."""
-    found = attribute_plain(sent)
-    found = sources.resolve(found) if found else None
-    if found is None:
-        return []
-    return [
-        Claim(
-            article_id=article.id,
-            sentence=sent.text,
-            start=base + sent.start_char,
-            end=base + sent.end_char,
-            outlet=article.outlet,
-            source=found.source,
-            chain=_chain(article.outlet, found),
-            when=_when(0, len(sent.text), find_times(sent.text, article.published)),
-        )
-    ]
-
-
 def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Claim]:
     """Every claim in ``article``: one per figure, or per attribution without one.
 
@@ -518,18 +522,19 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
         previous: list[Claim] = []
         for piece in pieces:
             at = base + piece.offset
-            for sent in piece.doc.sents if piece.parsed else [piece.doc[:]]:
-                if piece.parsed:
-                    found = _sentence_claims(sent, at, article, sources, before)
-                    orphans = [c for c in previous if c.quantity is not None and c.source is None]
-                    if orphans and (confirmer := _confirmer(sent, sources)) is not None:
-                        for c in orphans:
-                            c.source = confirmer.source
-                            c.chain = _chain(article.outlet, confirmer)
-                    before = _said(found, sent, sources)
-                else:
-                    found = _plain_claims(sent, at, article, sources)
-                    before = None
+            if not piece.parsed:
+                # no figure and no cue: nothing is claimed or attributed here
+                before, previous = None, []
+                continue
+            for sent in piece.doc.sents:
+                found = _sentence_claims(sent, at, article, sources, before)
+                found += _statements(sent, at, article, sources, found)
+                orphans = [c for c in previous if c.quantity is not None and c.source is None]
+                if orphans and (confirmer := _confirmer(sent, sources)) is not None:
+                    for c in orphans:
+                        c.source = confirmer.source
+                        c.chain = _chain(article.outlet, confirmer)
+                before = _said(found, sent, sources)
                 claims.extend(found)
                 previous = found
     return claims

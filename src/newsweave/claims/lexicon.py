@@ -8,28 +8,10 @@ author, and classes of counted nouns and events so that "troops" and
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-
-#: Lemmas of verbs that attribute a statement or an estimate to their subject.
-SAY_VERBS = frozenset(
-    """say tell state report announce reveal estimate assess claim confirm add note mention
-    believe warn write post declare disclose acknowledge insist argue explain testify show
-    indicate suggest find conclude calculate count tally record allege deny predict speculate
-    brief inform tweet assert quote cite put reckon stress emphasize emphasise admit
-    publish release update accuse""".split()
-)
-#: Irregular forms of the verbs above; the regular ones are made by :func:`_forms`.
-_IRREGULAR = {
-    "say": "said",
-    "tell": "told",
-    "write": "wrote written",
-    "find": "found",
-    "show": "shown",
-    "speak": "spoke spoken",
-    "think": "thought",
-    "deny": "denied denies",
-}
+from importlib import resources
 
 
 def _forms(lemma: str) -> set[str]:
@@ -38,7 +20,7 @@ def _forms(lemma: str) -> set[str]:
     forms = {lemma, lemma + "s", stem + "ed", stem + "ing"}
     if lemma.endswith("y"):
         forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-    return forms | set(_IRREGULAR.get(lemma, "").split())
+    return forms
 
 
 def _trie(words: set[str]) -> str:
@@ -65,11 +47,26 @@ def _trie(words: set[str]) -> str:
     return build(root)
 
 
+#: How often a verb lemma must be a labelled cue to count as one, and the occurrences
+#: added to each lemma's count so that a lemma seen three times needs more than luck.
+CUE_PRECISION = 0.3
+CUE_PRIOR = 5
+#: Learned by bench/learn_cues.py: lemma -> [times a labelled cue, times a verb, forms].
+_CUES: dict[str, list] = json.loads(
+    resources.files(__package__).joinpath("cues.json").read_text(encoding="utf-8")
+)["verbs"]
+#: Verbs that attribute an estimate, too rare in the learned cues to be among them.
+_ESTIMATE_VERBS = frozenset("estimate assess calculate count tally put reckon record".split())
+#: How often each verb lemma is a labelled cue where it occurs, smoothed by ``CUE_PRIOR``.
+CUE_SCORES = {lemma: cues / (seen + CUE_PRIOR) for lemma, (cues, seen, _) in _CUES.items()}
+#: Lemmas of verbs that attribute a statement or an estimate to their subject: those that
+#: PolNeAR's annotators (political news) marked as a cue often enough, and the estimate verbs.
+SAY_VERBS = _ESTIMATE_VERBS | {lemma for lemma, p in CUE_SCORES.items() if p >= CUE_PRECISION}
+_SAY_FORMS = {f for v in _ESTIMATE_VERBS for f in _forms(v)} | {
+    f for lemma in SAY_VERBS & _CUES.keys() for f in _CUES[lemma][2]
+}
 #: Any form of an attributing verb, or "according to": a sentence that may attribute.
-SAY_CUE_RE = re.compile(
-    r"\b(?:according\s+to|" + _trie({f for v in SAY_VERBS for f in _forms(v)}) + r")\b",
-    re.IGNORECASE,
-)
+SAY_CUE_RE = re.compile(r"\b(?:according\s+to|" + _trie(_SAY_FORMS) + r")\b", re.IGNORECASE)
 #: A statement that an amount is not known: "how many", "the scale ... remains unknown".
 UNKNOWN_RE = re.compile(
     r"\bhow\s+many\b"
@@ -93,7 +90,7 @@ ORG_NOUNS = frozenset(
     authority administration bureau organization organisation group spokesperson
     spokesman spokeswoman official minister president leader""".split()
 )
-PRONOUNS = frozenset("he she it they we i".split())
+PRONOUNS = frozenset("he she it they we i you".split())
 
 #: Counted nouns that mean the same thing in a count, by class.
 NOUN_CLASSES = {

@@ -2,12 +2,10 @@
 
 The full pipeline (tagger, parser, lemmatizer and NER) is needed only where a
 claim's figure, what it counts and who gave it are read from the parse: the
-sentences that hold a figure or an "unknown" amount, and the attributing
-sentences right before or after them ("X said", which can give such a figure
-its source). Every other sentence gets the entity recogniser alone, which the
-story report needs everywhere; its attributions are read by pattern
-(:func:`~newsweave.claims.attribution.attribute_plain`). A cheap regular
-expression decides which is which, so on news text most words skip the parser.
+sentences that hold a figure, an "unknown" amount or a form of a cue verb ("X
+said", "according to"). Every other sentence gets the entity recogniser alone,
+which the story report needs everywhere, and holds no claim. Cheap regular
+expressions decide which is which.
 
 Consecutive parsed sentences stay one doc, so the parser sees them in context
 as before; entity-only sentences are one doc each. Docs are cached by paragraph:
@@ -96,11 +94,8 @@ def has_figure(text: str) -> bool:
 
 def needs_parse(sentences: Sequence[str]) -> list[bool]:
     """Which of a paragraph's sentences the claims need the full parse of."""
-    figure = [has_figure(s) or bool(UNKNOWN_RE.search(s)) for s in sentences]
-    said = [bool(SAY_CUE_RE.search(s)) for s in sentences]
     return [
-        figure[i] or (said[i] and any(figure[j] for j in (i - 1, i + 1) if 0 <= j < len(figure)))
-        for i in range(len(sentences))
+        bool(SAY_CUE_RE.search(s)) or has_figure(s) or bool(UNKNOWN_RE.search(s)) for s in sentences
     ]
 
 
