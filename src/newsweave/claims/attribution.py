@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from newsweave.claims.lexicon import (
+    CUE_PRECISION,
+    CUE_SCORES,
+    ESTIMATE_VERBS,
     FIGURE_OBJECTS,
+    FIGURE_PRECISION,
+    NESTED_PRECISION,
     ORG_NOUNS,
     PRONOUNS,
     REPORT_NOUNS,
@@ -57,13 +62,18 @@ class Attribution:
     plural: bool = False
 
 
-def is_say_verb(token: Token) -> bool:
-    """Whether ``token`` attributes a statement: a verb of saying, or "put ... at"."""
-    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in SAY_VERBS:
+def is_say_verb(token: Token, least: float = CUE_PRECISION) -> bool:
+    """Whether ``token`` attributes a statement: a verb of saying, or "put ... at".
+
+    ``least`` is how often its lemma must be a labelled cue: "agreed to inject $6.5
+    billion" is a position PolNeAR labels, not a figure's source.
+    """
+    lemma = token.lemma_.lower()
+    if token.pos_ not in ("VERB", "AUX") or lemma not in SAY_VERBS:
         return False
-    if token.lemma_.lower() == "put":
+    if lemma == "put":
         return any(c.dep_ == "dobj" and c.lemma_.lower() in FIGURE_OBJECTS for c in token.children)
-    return True
+    return lemma in ESTIMATE_VERBS or CUE_SCORES[lemma] >= least
 
 
 def _clean(tokens: list[Token]) -> str:
@@ -241,21 +251,62 @@ def _according(token: Token) -> Token | None:
     return next((c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"), None)
 
 
-#: Entity labels that are never a speaker: "earlier this week said", "5 percent say".
-_NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
-_DASHES = frozenset({"—", "–", "-", "--", "(", ":"})
+#: Entity labels that are never a speaker: "earlier this week said", "5 million say".
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "ORDINAL"})
+#: Pronouns that are never a speaker: objects ("let me tell you") and question words.
+_NOT_SPEAKING = frozenset("me him her us them what whatever this there".split())
+_DASHES = frozenset({"—", "–", "-", "--"})
+_OPEN = frozenset({"“", "‘", "``"})
+_CLOSE = frozenset({"”", "’", "''"})
+
+
+def _dateline(sent: Span) -> int:
+    """Where a dateline ("SAN JOSE (Reuters) —") ends in ``sent``: the index after its
+    dash, or the sentence start when it has none."""
+    for token in sent[:8]:
+        if token.text in _DASHES:
+            head = [t for t in sent if t.i < token.i and t.is_alpha]
+            if head and all(t.is_upper or t.lower_ in ("reuters", "ap", "afp") for t in head):
+                return token.i + 1
+            break
+    return sent.start
+
+
+def _quoted(sent: Span) -> frozenset[int]:
+    """The indices of the tokens inside quotation marks in ``sent``."""
+    inside: set[int] = set()
+    opened = False
+    for token in sent:
+        text = token.text
+        if text in _OPEN or (text == '"' and not opened):
+            opened = True
+        elif text in _CLOSE or text == '"':
+            opened = False
+        elif opened:
+            inside.add(token.i)
+    return frozenset(inside)
 
 
 def _speaks(token: Token) -> bool:
     """Whether a token can name a speaker: a noun, a name or a pronoun, not a time,
-    an adjective ("Australian") or a dateline ("SAN JOSE —")."""
+    an adjective ("Australian"), an object pronoun or a dateline ("SAN JOSE —")."""
     if token.ent_type_ in _NOT_SPEAKERS or token.pos_ not in ("NOUN", "PROPN", "PRON", "NUM"):
         return False
-    left, right = token.left_edge, token.right_edge
-    if left.i == token.sent.start and left.is_upper and len(left) > 1:
-        after = token.doc[right.i + 1] if right.i + 1 < len(token.doc) else None
-        return after is None or after.text not in _DASHES
-    return True
+    if token.lower_ in _NOT_SPEAKING or (token.ent_type_ == "PERCENT" and not token.children):
+        return False
+    return token.i >= _dateline(token.sent)
+
+
+def _after_quote(verb: Token, subject: Token) -> Token | None:
+    """The speaker of '"...," said Jane Roe' when the parse took the quotation's subject
+    for the verb's: the first noun after the verb that hangs off it."""
+    quoted = _quoted(verb.sent)
+    if subject.i not in quoted or verb.i in quoted:
+        return subject
+    for child in verb.rights:
+        if child.pos_ in ("NOUN", "PROPN") and child.dep_ not in ("ccomp", "prep", "punct"):
+            return child
+    return None
 
 
 def _byline(verb: Token) -> bool:
@@ -290,6 +341,8 @@ def _from_according(pobj: Token, sent: Span) -> Attribution | None:
 
 def _from_verb(verb: Token, sent: Span, share: bool = True) -> Attribution | None:
     subject = _subject(verb, share)
+    if subject is not None:
+        subject = _after_quote(verb, subject)
     if subject is None or _byline(verb):
         return None
     author, back = _author(subject)
@@ -303,12 +356,31 @@ def _cue_source(token: Token, sent: Span) -> Attribution | None:
     return _from_verb(token, sent) if is_say_verb(token) else None
 
 
+def _nested(token: Token) -> bool:
+    """Whether a cue is inside what another cue reports: "X said Y rejected ..."."""
+    return any(is_say_verb(a) or a.lower_ == "according" for a in token.ancestors)
+
+
 def attributions(sent: Span) -> list[tuple[Token, Attribution]]:
-    """Every cue of a sentence that names its source, with that source, in order."""
+    """Every cue of a sentence that names its source, with that source, in order.
+
+    Inside a quotation, or inside what another cue reports, a pronoun's cue ("I
+    think", "he rejected") is the quoted speaker's own words, and a verb must be
+    a likelier cue (:data:`~newsweave.claims.lexicon.NESTED_PRECISION`) to count.
+    """
+    quoted = _quoted(sent)
     found = []
     for token in sent:
-        if (source := _cue_source(token, sent)) is not None:
-            found.append((token, source))
+        source = _cue_source(token, sent)
+        if source is None:
+            continue
+        inner = token.i in quoted or _nested(token)
+        if inner and (
+            (source.refers_back and source.source.lower() in PRONOUNS)
+            or not (token.lower_ == "according" or is_say_verb(token, NESTED_PRECISION))
+        ):
+            continue
+        found.append((token, source))
     return found
 
 
@@ -340,7 +412,7 @@ def _walk(token: Token, sent: Span, share: bool) -> Attribution | None:
                 and (owner := _owner(child)) is not None
             ):
                 return Attribution(_phrase(owner), (), _via(sent))
-        if is_say_verb(node) and (found := _from_verb(node, sent, share)):
+        if is_say_verb(node, FIGURE_PRECISION) and (found := _from_verb(node, sent, share)):
             return found
         if node.head.i == node.i or node.head.i < sent.start or node.head.i >= sent.end:
             break
@@ -351,7 +423,11 @@ def _walk(token: Token, sent: Span, share: bool) -> Attribution | None:
     # a verb inside a relative clause ("the light they release") attributes nothing.
     for candidate in sent:
         inside = any(t.dep_ in ("relcl", "acl") for t in (candidate, *candidate.ancestors))
-        if not inside and is_say_verb(candidate) and (found := _from_verb(candidate, sent)):
+        if (
+            not inside
+            and is_say_verb(candidate, FIGURE_PRECISION)
+            and (found := _from_verb(candidate, sent))
+        ):
             return found
     return None
 

@@ -51,18 +51,22 @@ def _trie(words: set[str]) -> str:
 #: added to each lemma's count so that a lemma seen three times needs more than luck.
 CUE_PRECISION = 0.3
 CUE_PRIOR = 5
+#: The least precision for a cue inside a quotation or inside what another cue reports,
+#: and for one that gives a figure its source.
+NESTED_PRECISION = 0.5
+FIGURE_PRECISION = 0.5
 #: Learned by bench/learn_cues.py: lemma -> [times a labelled cue, times a verb, forms].
 _CUES: dict[str, list] = json.loads(
     resources.files(__package__).joinpath("cues.json").read_text(encoding="utf-8")
 )["verbs"]
 #: Verbs that attribute an estimate, too rare in the learned cues to be among them.
-_ESTIMATE_VERBS = frozenset("estimate assess calculate count tally put reckon record".split())
+ESTIMATE_VERBS = frozenset("estimate assess calculate count tally put reckon record".split())
 #: How often each verb lemma is a labelled cue where it occurs, smoothed by ``CUE_PRIOR``.
 CUE_SCORES = {lemma: cues / (seen + CUE_PRIOR) for lemma, (cues, seen, _) in _CUES.items()}
 #: Lemmas of verbs that attribute a statement or an estimate to their subject: those that
 #: PolNeAR's annotators (political news) marked as a cue often enough, and the estimate verbs.
-SAY_VERBS = _ESTIMATE_VERBS | {lemma for lemma, p in CUE_SCORES.items() if p >= CUE_PRECISION}
-_SAY_FORMS = {f for v in _ESTIMATE_VERBS for f in _forms(v)} | {
+SAY_VERBS = ESTIMATE_VERBS | {lemma for lemma, p in CUE_SCORES.items() if p >= CUE_PRECISION}
+_SAY_FORMS = {f for v in ESTIMATE_VERBS for f in _forms(v)} | {
     f for lemma in SAY_VERBS & _CUES.keys() for f in _CUES[lemma][2]
 }
 #: Any form of an attributing verb, or "according to": a sentence that may attribute.

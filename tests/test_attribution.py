@@ -1,0 +1,84 @@
+"""Who said what: sources of figure-less statements, read from the parse (invented sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.claims import extract_claims
+from newsweave.claims.attribution import same_speaker
+from newsweave.claims.lexicon import CUE_SCORES, SAY_CUE_RE, SAY_VERBS
+from newsweave.claims.parse import needs_parse
+from tests.test_claims import _article
+
+
+def _sources(*paragraphs: str) -> list[str | None]:
+    return [c.source for c in extract_claims(_article(*paragraphs))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        # apposition: the name, not the title beside it
+        ("Jane Roe, the company's spokeswoman, said the plant would close.", "Jane Roe"),
+        # inverted quotation: the speaker after the verb, without "of ..."
+        ('"We will appeal," said Jane Roe of the Marlow Institute.', "Jane Roe"),
+        # passive: the agent speaks, not the one told
+        ("The board was told by Harold Finch that the plan had failed.", "Harold Finch"),
+        ("The plan has failed, according to the Marlow Institute.", "Marlow Institute"),
+        # "in a statement" is where it was said, not who said it
+        ("In a statement, the Marlow Institute said the plan had failed.", "Marlow Institute"),
+        # a subject the cue shares with the verb it hangs off
+        ("Harold Finch declined to comment on the plan.", "Harold Finch"),
+    ],
+)
+def test_the_source_is_who_speaks(sentence: str, source: str) -> None:
+    assert _sources(sentence) == [source]
+
+
+def test_a_time_or_a_byline_credit_is_no_source() -> None:
+    assert _sources("John Doe reported from Paris.") == []
+    assert _sources("Earlier this week said nothing new to voters.") == []
+
+
+def test_a_dateline_is_no_source() -> None:
+    assert _sources("SAN JOSE — The mayor said the bridge would reopen.") == ["mayor"]
+
+
+def test_each_cue_of_a_sentence_gives_its_own_source() -> None:
+    assert _sources("Harold Finch said that the Marlow Institute had warned of a collapse.") == [
+        "Harold Finch",
+        "Marlow Institute",
+    ]
+    # two cues of one speaker are one claim
+    assert _sources("Harold Finch said the plan had failed, adding that he would resign.") == [
+        "Harold Finch"
+    ]
+
+
+def test_pronouns_are_the_speaker_named_before() -> None:
+    assert _sources(
+        "Jane Roe said the plant would close.",
+        "She added that workers would be paid until June.",
+    ) == ["Jane Roe", "Jane Roe"]
+    # a quoted "I" or a reader's "you" names no one; "he" with no one before neither
+    assert _sources('"I think you know the answer," he said.') == []
+
+
+def test_cue_verbs_are_learned_and_forms_found() -> None:
+    assert {"say", "tell", "accuse", "insist"} <= SAY_VERBS
+    assert "be" not in SAY_VERBS and CUE_SCORES["say"] > CUE_SCORES["call"]
+    assert SAY_CUE_RE.search("She insisted on it").group(0) == "insisted"
+    assert SAY_CUE_RE.search("the statesman left") is None
+
+
+def test_sentences_with_a_cue_are_parsed() -> None:
+    assert needs_parse(["The mayor insisted the bridge was safe.", "The bridge is old."]) == [
+        True,
+        False,
+    ]
+
+
+def test_names_of_one_speaker_are_the_same() -> None:
+    assert same_speaker("Nance", "Penny Nance")
+    assert same_speaker("the Clinton campaign", "Clinton campaign's")
+    assert not same_speaker("Bill Clinton", "Hillary Clinton")
