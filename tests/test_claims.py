@@ -214,6 +214,37 @@ def test_dates_and_repeated_counts_are_not_claims_but_durations_are() -> None:
     ]
 
 
+def test_names_year_spans_and_dates_are_no_counts_but_amounts_beside_dates_are() -> None:
+    article = _article(
+        "Sony released version 5.50 for the 787 Dreamliner.",
+        "Between 1600 and 1900 world temperatures dropped.",
+        "This year's price is $33,790 versus last year's $32,280.",
+        "Now 68,400 people have waited one to two years and 95,800 have waited longer.",
+        "It paid a total of HK $216,925 for the 12 page report.",
+    )
+    figures = [(c.quantity.text, c.measure) for c in extract_claims(article) if c.quantity]
+    assert figures == [
+        ("$33,790", "(in dollars)"),
+        ("$32,280", "(in dollars)"),
+        ("68,400", "people"),
+        ("one to two years", "people (in years)"),
+        ("95,800", "people"),
+        ("HK $216,925", "(in hong kong dollars)"),
+        ("12", "page"),
+    ]
+
+
+def test_one_article_gives_no_duplicate_claims() -> None:
+    article = _article(
+        "It will fall between 43 degrees north and 43 degrees south, NASA said.",
+        "A 4K screen and a 4K camera cost $300 each, the company said.",
+    )
+    claims = extract_claims(article)
+    keys = [(c.start, c.quantity, c.measure, c.source) for c in claims]
+    assert len(keys) == len(set(keys))
+    assert [c.quantity.text for c in claims if c.quantity] == ["43 degrees", "4K", "4K", "$300"]
+
+
 def test_a_statement_without_a_figure_is_one_claim_per_attribution() -> None:
     claims = extract_claims(_article("The minister said the talks would resume next week."))
     assert len(claims) == 1
@@ -493,6 +524,22 @@ def test_mentions_point_into_the_article_text() -> None:
         ("He lives at 49 Elm Road and left at 2.30 p.m.", []),
         ("Hide Caption 1 of 30", []),
         ("The match ended 2-2 after a COVID-19 delay.", []),
+        ("Carriers moved from 3G to 4G networks at 22 Ave Foch.", []),
+        # units written once for two numbers, or after "of"
+        ("It comes with a 7- or 8-inch screen.", [(7, 7, "inch"), (8, 8, "inch")]),
+        ("The index rose 64 points to 4,577.", [(64, 64, "point"), (4577, 4577, "point")]),
+        ("The index rose 0.2% to 4,577.", [(0.2, 0.2, "percentage"), (4577, 4577, None)]),
+        ("Ash rose hundreds of miles high.", [(100, 1000, "mile")]),
+        ("Add 2 pounds of sugar, not £2.", [(2, 2, "pound-mass"), (2, 2, "pound sterling")]),
+        ("Offices in the sub-500 sq m market.", [(None, 500, "square metre")]),
+        ("Players over the age of 21 left.", [(21, None, "year of age")]),
+        # the pound and yen signs as text folded to ASCII writes them
+        ("A PS6m bonus and a PS4 console.", [(6e6, 6e6, "pound sterling")]),
+        ("Shares fell to Y=28,030.", [(28030, 28030, "japanese yen")]),
+        (
+            "It cost HK $5.4m, not A $5 more.",
+            [(5.4e6, 5.4e6, "hong kong dollar"), (5, 5, "dollar")],
+        ),
     ],
 )
 def test_find_figures_reads_scale_unit_range_and_bound(

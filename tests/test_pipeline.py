@@ -53,6 +53,16 @@ def test_crash_mid_run_resumes_without_duplicates(
     assert resumed.already_stored == 4
 
 
+def test_stored_claims_have_no_duplicate_rows(nw: Newsweave) -> None:
+    nw.ingest([SAMPLES])
+    nw.ingest([SAMPLES])
+    nw.recluster()
+    ids = [a.id for a in nw.articles()]
+    claims = nw.store.claims(ids)
+    rows = [(c.article_id, c.start, c.quantity, c.measure, c.source, c.when) for c in claims]
+    assert claims and len(rows) == len(set(rows))
+
+
 def test_report_and_lookups(nw: Newsweave) -> None:
     nw.ingest([SAMPLES])
     biggest = max(nw.stories(), key=lambda s: len(s.article_ids))

@@ -147,7 +147,7 @@ def _event(tokens: list[Token]) -> set[str]:
     return found
 
 
-def _number_of(root: Token) -> _Counted | None:
+def _number_of(root: Token, inside: set[int]) -> _Counted | None:
     """The count named by "the number of X" or "their numbers" above the figure."""
     ancestors = {a.i for a in root.ancestors}
     for token in root.sent:
@@ -157,6 +157,8 @@ def _number_of(root: Token) -> _Counted | None:
             if prep.dep_ != "prep" or prep.lower_ != "of":
                 continue
             for obj in prep.children:
+                if obj.i in inside:
+                    continue  # "a total of HK$216,925": the figure itself
                 if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
                     return _Counted(obj, _event([obj, *obj.children]))
                 if obj.dep_ in ("pobj", "pcomp") and obj.pos_ == "VERB":
@@ -185,12 +187,15 @@ def _counted(span: Span) -> _Counted:
         and root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "npadvmod")
     ):
         noun = root.head
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if after is not None and after.i < noun.i and after.tag_ == "NN" and after.head == noun:
+            noun = after  # "the 12 page document" counts pages, as "12-page" would
     if noun is None:
         for token in span:
             for prep in token.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    if noun is None and (named := _number_of(root)) is not None:
+    if noun is None and (named := _number_of(root, inside)) is not None:
         return named
     around = [root, *(c for c in root.children if c.i not in inside)]
     if root.dep_ in _ARGS:
@@ -240,16 +245,54 @@ def _is_count(span: Span, figure: Figure, times: list[TimeExpr]) -> bool:
             return False
     if re.fullmatch(r"(?:1[89]|20)\d\d", figure.quantity.text):
         return not any(t.ent_type_ == "DATE" for t in span)
-    if duration:
-        return True
+    if duration or figure.unit is not None:
+        return True  # "last year's $32,280": a unit says it is an amount
+    if _labels(span, figure):
+        return False
     # The tagger's DATE/TIME is trusted only where it reaches past the figure
     # ("just one week"); a lone "at 45" it calls a date is usually a count.
-    for ent in span.doc.ents:
-        overlaps = ent.start < span.end and span.start < ent.end
-        reaches_past = ent.start < span.start or ent.end > span.end
-        if ent.label_ in _NOT_COUNTS and overlaps and reaches_past:
-            return False
-    return True
+    return not any(_dates(span, ent) for ent in span.doc.ents if ent.label_ in _NOT_COUNTS)
+
+
+def _dates(span: Span, ent: Span) -> bool:
+    """Whether a DATE or TIME entity makes the figure ``span`` part of a date.
+
+    Only its words next to the figure count: "one to two years and 95800" does
+    not date 95800, and "20 per week" is a rate.
+    """
+    if not (ent.start < span.end and span.start < ent.end):
+        return False
+    doc = span.doc
+    before = ent.start < span.start and not (
+        doc[span.start - 1].lower_ in (",", ";") or doc[span.start - 1].dep_ == "cc"
+    )
+    after = ent.end > span.end and doc[span.end].lower_ not in ("per", ",", "and", "or")
+    return before or after
+
+
+def _labels(span: Span, figure: Figure) -> bool:
+    """Whether a bare number is part of a name: "update 5.50", "Game 6", "787 Dreamliner".
+
+    Counts stand before what they count, and a count of a singular name is no
+    count: a number right after a singular noun it hangs from, or an integer
+    right before a singular proper noun, names one of its kind.
+    """
+    head = span.root.head
+    if head.tag_ not in ("NN", "NNP"):
+        return False
+    if head.i == span.start - 1:
+        return True
+    return head.i == span.end and head.is_title and figure.quantity.text.isdigit()
+
+
+def _years(figure: Figure, span: Span) -> bool:
+    """A span of years ("between 1600 and 1900"), unless a plural noun follows it."""
+    q = figure.quantity
+    if figure.unit is not None or q.low is None or q.high is None or q.low == q.high:
+        return False
+    if not all(v == int(v) and 1000 <= v <= 2100 for v in (q.low, q.high)):
+        return False
+    return span.end >= len(span.doc) or span.doc[span.end].tag_ not in ("NNS", "NNPS")
 
 
 def _when(start: int, end: int, times: list[TimeExpr]) -> str | None:
@@ -367,6 +410,8 @@ def _sentence_claims(
         if span is None or not _is_count(span, figure, times):
             continue
         counted = _counted(span)
+        if _years(figure, span):
+            continue
         if counted.noun is None and figs and figs[-1].counted.noun is not None:
             # ellipsis: "300 soldiers died and another 2,700 were injured"
             prev = figs[-1].counted
@@ -537,7 +582,23 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
                 before = _said(found, sent, sources)
                 claims.extend(found)
                 previous = found
-    return claims
+    return _distinct(claims)
+
+
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """The claims less repeats: "43 degrees north and 43 degrees south" says 43 degrees once.
+
+    Two equal claims of one sentence are one row to compare; counting both would
+    make the article corroborate itself.
+    """
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for c in claims:
+        key = (c.start, c.quantity, c.measure, c.source, c.when)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def extract_all(articles: Sequence[Article], *, nlp: Language | None = None) -> list[list[Claim]]:

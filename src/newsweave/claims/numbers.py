@@ -137,11 +137,11 @@ _LOWER = (
 )
 _UPPER = (
     r"up\s+to|fewer\s+than|less\s+than|under|below|at\s+most|as\s+many\s+as|as\s+much\s+as"
-    r"|just\s+under|no\s+more\s+than|a\s+maximum\s+of|not\s+exceeding"
+    r"|just\s+under|no\s+more\s+than|a\s+maximum\s+of|not\s+exceeding|sub-"
     rf"|(?:less|smaller|lower|fewer)(?:\s+than{_OR_EQUAL}|{_OR_EQUAL}\s+than)"
     r"|<=?|≤"
 )
-_MOD_RE = re.compile(rf"(?i:(?P<mod>{_LOWER}|{_UPPER}|{_APPROX}))(?:\s+the)?\s*$")
+_MOD_RE = re.compile(rf"(?i:(?P<mod>{_LOWER}|{_UPPER}|{_APPROX}))(?:\s+the(?:\s+age\s+of)?)?\s*$")
 _POST_RE = re.compile(
     r"(?i:\s*(?P<post>\+|\s+or\s+(?:more|greater|higher|above|over|fewer|less|lower|below|so)\b"
     r"|\s+and\s+(?:up|above|over)\b|-?plus\b))"
@@ -160,7 +160,7 @@ _VAGUE_RE = re.compile(
 )
 #: Where an amount may start: a digit, a sign, a currency or a number word.
 _START_RE = re.compile(
-    r"(?<![\w.,])(?:\.?\d|[-−]\d|[$€£¥₹₩₽₪₦~<>≤≥]|[A-Z]{1,3}\s?\$|[A-Z]{2,3}\s?\d|Rs\.?\s?\d)"
+    r"(?<![\w.,])(?:\.?\d|[-−]\d|[$€£¥₹₩₽₪₦~<>≤≥]|[A-Z]{1,3}\s?\$|[A-Z]{2,3}\s?\d|Rs\.?\s?\d|Y=\d)"
     r"|(?<![\w])(?i:minus|negative|a\s+(?:few|couple|dozen|hundred|thousand|million|billion|half"
     r"|third|quarter)|half|several|dozens?|hundreds|thousands|millions|billions|tens\s+of"
     rf"|{'|'.join([*_SMALL, *_TENS])})\b"
@@ -170,7 +170,7 @@ _CLOCK_RE = re.compile(
 )
 _STREET_RE = re.compile(
     r"(?:\s+[A-Z][\w'’.-]*){1,3}\s+(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive"
-    r"|Way|Place|Court|Terrace|Square|Highway|Hwy)\b"
+    r"|Way|Place|Court|Terrace|Square|Highway|Hwy)\b|\s+(?:Rd|St|Ave|Blvd)\b"
 )
 _COUNTER_RE = re.compile(r"\s+of\s+(\d+)(?=\s*(?:$|[^\w\s]|\s[A-Z]))")
 _RANGE_RE = re.compile(r"(?i:\s*(?:-|–|—|~|to|through|thru)\s*)$")
@@ -395,6 +395,8 @@ def _read_amount(text: str, at: int) -> _Amount | None:
     # a unit after the number, glued ("30Mbps", "5%") or after a space or hyphen
     glued = end < len(text) and not text[end].isspace() and text[end] != "-"
     gap = re.match(r"[ \t]?-?(?=\S)", text[end:]) if not glued else None
+    if vague and gap and (of := re.match(r"\s+of\s+(?=\S)", text[end:])):
+        gap = of  # "hundreds of miles"
     if glued or gap:
         found = read_unit(text, end + (gap.end() if gap else 0), glued)
         # a currency word after a currency sign names it ("$5 Australian dollars"),
@@ -405,12 +407,16 @@ def _read_amount(text: str, at: int) -> _Amount | None:
             and not (gap and gap.group(0).endswith("-") and found.kind == "currency")
         ):
             unit, end = found.name, found.end
+            if unit == "pound sterling" and not prefixed and re.match(r"\s+of\s", text[end:]):
+                unit = "pound-mass"  # "half a pound of chocolate" is a weight
     if unit is not None and (per := read_per(text, end)):
         unit, end = f"{unit} per {per[0]}", per[1]
     if unit in ("year", "month", "week", "day") and (
         old := re.match(r"(?i:[\s-]+old)\b", text[end:])
     ):
         unit, end = f"{unit} of age", end + old.end()
+    elif unit in (None, "year") and re.search(r"(?i:\bage\s+of\s+)$", text[:start]):
+        unit = "year of age"  # "over the age of 21"
     whole = whole and unit is None and factor == 1
     return _Amount(start, end, low, high, vague, spelled, unit, prefixed, factor, whole)
 
@@ -419,10 +425,17 @@ def _skip_identifier(text: str, a: _Amount) -> bool:
     """Whether an amount is a number that is not an amount (see the module docstring)."""
     before = text[max(0, a.start - 40) : a.start]
     after = text[a.end : a.end + 60]
-    if a.start > 0 and text[a.start - 1] == "-" and a.start > 1 and text[a.start - 2].isalpha():
+    if (
+        a.start > 1
+        and text[a.start - 1] == "-"
+        and text[a.start - 2].isalpha()
+        and not re.search(r"(?i:\bsub)-$", before)
+    ):
         return True  # "COVID-19", "F-35"
     if re.match(r"(?i:st|nd|rd|th)\b", after) and a.whole:
         return True  # an ordinal
+    if a.whole and re.match(r"[A-Za-z](?<!s)", after):
+        return True  # a name glued to no unit: "3G networks", "the A4 road" ("1990s" is a decade)
     if a.whole and (
         re.fullmatch(r"0\d+", text[a.start : a.end])  # a code: "0401"
         or (before.endswith("(") and after.startswith(")"))  # a shirt or list number: "(4)"
@@ -456,7 +469,7 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         amount = _read_amount(text, at)
         if amount is None:
-            pos = m.end()
+            pos = at + 1  # "A $5": the sign after a letter that is no currency
             continue
         pos = amount.end
         counter = _COUNTER_RE.match(text, amount.end) if amount.whole else None
@@ -475,7 +488,41 @@ def _amounts(text: str) -> list[_Amount]:
             found[-1] = replace(found[-1], end=amount.end, low=feet, high=feet)
         elif not _skip_identifier(text, amount):
             found.append(amount)
-    return found
+    return _shared_units(text, found)
+
+
+_FROM_RE = re.compile(r"(?i:\bfrom\s+(?:about\s+|around\s+)?(?:[\d.,]+\s*[-–]\s*)?)$")
+#: Units a change is given in that its result is not: "rose 0.2% to 4,577".
+_RELATIVE = frozenset({"percentage", "percentage point", "basis point"})
+
+
+def _shared_units(text: str, amounts: list[_Amount]) -> list[_Amount]:
+    """Units written once for two numbers next to each other.
+
+    "a 7- or 8-inch screen": the first takes the second's unit; "rose 64 points
+    to 4,577" and "from 21 mpg combined to 23": a change's or a start's unit is
+    its result's, unless the change is relative.
+    """
+    out = list(amounts)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        between = text[a.end : b.start]
+        if a.whole and b.unit and re.fullmatch(r"-\s+(?:or|and|to)\s+", between):
+            out[i] = replace(a, unit=b.unit, whole=False)
+        elif (
+            a.unit
+            and a.unit not in _RELATIVE
+            and b.unit is None
+            and not b.spelled
+            and b.factor == 1
+            and re.fullmatch(r"\s+(?:[a-z]+\s+)?to\s+", between)
+            and (
+                _FROM_RE.search(text[: a.start])
+                or _CHANGE_RE.search(text[max(0, a.start - 20) : a.start])
+            )
+        ):
+            out[i + 1] = replace(b, unit=a.unit, whole=False)
+    return out
 
 
 def _compatible(left: _Amount, right: _Amount) -> _Amount | None:
@@ -688,6 +735,12 @@ def parse_quantity(text: str) -> Quantity | None:
 #: Anything that may be a figure: a cheap test before reading one.
 _VAGUE_WORDS = [
     "dozens?",
+    "several",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
     "hundreds",
     "thousands",
     "millions",

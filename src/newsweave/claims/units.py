@@ -103,7 +103,11 @@ def currency_prefix() -> str:
         for s in u.symbols
         if any(c in _SIGNS for c in s) or s.isupper() or s in ("Rs", "Rs.")
     }
-    return "|".join(re.escape(s).replace(r"\ ", r"\s?") for s in sorted(symbols, key=len)[::-1])
+    # "HK$6" is also written "HK $6" (not "A$": "A $5 fee" is no Australian dollar)
+    return "|".join(
+        re.sub(r"^([A-Z]{2,})\\\$$", r"\1\\s?\\$", re.escape(s).replace(r"\ ", r"\s?"))
+        for s in sorted(symbols, key=len)[::-1]
+    )
 
 
 @cache
@@ -111,8 +115,19 @@ def _prefix_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w$€£¥])(?:{currency_prefix()})")
 
 
+#: How text folded to ASCII (unidecode) writes "£" and "¥": "PS8.1bn", "Y=28,030". "PS" is
+#: read only before a number no name would carry ("PS4" is a console), and never after one
+#: ("300 PS" is horsepower).
+_FOLDED_RE = re.compile(
+    r"PS(?=\d+(?:,\d{3})*(?:\.\d+)?(?:bn|m|k)\b|\d{1,3}(?:,\d{3})+|\d+\.\d)|Y=(?=\d)"
+)
+_FOLDED = {"PS": "£", "Y=": "¥"}
+
+
 def read_prefix(text: str, at: int) -> tuple[str, int] | None:
     """The currency written at ``at`` before an amount, as (unit name, where it ends)."""
+    if (folded := _FOLDED_RE.match(text, at)) and (at == 0 or not text[at - 1].isalnum()):
+        return _tables()[1][_FOLDED[folded.group(0)]].name, folded.end()
     m = _prefix_re().match(text, at)
     if m is None:
         return None
