@@ -35,11 +35,14 @@ Matching rules
   same report relation; a labelled ``evolving`` wants ``evolving`` if the
   report's relations include it, else ``agree`` (today they do not).
   **Figure-group recall** = recalled / labelled groups.
-- **Conflict precision** = among report groups whose relation is ``conflict``,
+- **Shown groups** are the report groups not ``folded`` (trivia: one outlet,
+  outside its lede); a folded group still counts for recall, since the report
+  lists it on asking, but not for conflict precision or noise.
+- **Conflict precision** = among shown report groups whose relation is ``conflict``,
   the share whose found claims all belong to exactly one labelled group, that
   group's relation is ``conflict``, and that hold no trap pair.
-- **Noise share** = report groups with no found claim of any labelled group
-  (trap sides do not count as labelled) / all report groups.
+- **Noise share** = shown report groups with no found claim of any labelled
+  group (trap sides do not count as labelled) / all shown report groups.
 
 Totals add the counts of every story (micro averages).
 
@@ -171,10 +174,12 @@ class Score:
     conflicts: int = 0
     precise: int = 0
     noise: int = 0
+    folded: int = 0
     why: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: Score) -> None:
-        for name in ("articles", "labelled", "recalled", "groups", "conflicts", "precise", "noise"):
+        names = ("articles", "labelled", "recalled", "groups", "conflicts", "precise", "noise")
+        for name in (*names, "folded"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.why.update(other.why)
 
@@ -243,7 +248,13 @@ def score_story(
     labelled, traps = event["groups"], event.get("traps", [])
     grouped = [c for g in groups for c in g.claims]
     extracted = list(claims) if claims is not None else grouped
-    score = Score(articles=len(event["articles"]), labelled=len(labelled), groups=len(groups))
+    shown = sum(not g.folded for g in groups)
+    score = Score(
+        articles=len(event["articles"]),
+        labelled=len(labelled),
+        groups=shown,
+        folded=len(groups) - shown,
+    )
     errors: list[dict[str, Any]] = []
     hits = [touched(g.claims, labelled) for g in groups]
     trapped = [holds_trap(g.claims, traps) for g in groups]
@@ -285,6 +296,8 @@ def score_story(
         errors.append(record)
 
     for i, g in enumerate(groups):
+        if g.folded:
+            continue  # trivia a reader opens on asking: neither noise shown nor a conflict shown
         if not hits[i]:
             score.noise += 1
             errors.append({"event": event["event"], "kind": "noise", **_group_view(g)})
@@ -379,9 +392,9 @@ def _ratio(value: float | None) -> str:
 def table(rows: Sequence[tuple[str, Score]]) -> str:
     """The scores as a Markdown table, with a total row."""
     out = [
-        "| story | articles | labelled groups | recalled | recall | report groups "
+        "| story | articles | labelled groups | recalled | recall | shown groups | folded "
         "| conflicts | right conflicts | conflict precision | noise groups | noise share |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     total = Score()
     for _, s in rows:
@@ -389,7 +402,8 @@ def table(rows: Sequence[tuple[str, Score]]) -> str:
     for name, s in [*rows, ("**all**", total)]:
         out.append(
             f"| {name} | {s.articles} | {s.labelled} | {s.recalled} | {_ratio(s.recall)} "
-            f"| {s.groups} | {s.conflicts} | {s.precise} | {_ratio(s.conflict_precision)} "
+            f"| {s.groups} | {s.folded} | {s.conflicts} | {s.precise} "
+            f"| {_ratio(s.conflict_precision)} "
             f"| {s.noise} | {_ratio(s.noise_share)} |"
         )
     return "\n".join(out)
@@ -415,10 +429,11 @@ def docs_section(rows: Sequence[tuple[str, Score]], data: Path, today: date) -> 
             f" figure groups of {len(rows)} stories of `{shown}` (Giveme5W1H news_cluster,"
             " news-please records; labels and their rules in `bench/data/compare/README.md`,"
             " matching rules in the docstring of `bench/compare.py`). Recall: labelled figure"
-            " groups found as one report group with the right relation (a labelled `evolving`"
-            " counts as `agree` while reports have no `evolving`). Conflict precision: report"
-            " conflicts that hold claims of one labelled conflict and no trap. Noise: report"
-            " groups with no labelled figure. Syndicated copies are not folded. Goals:"
+            " groups found as one report group with the right relation (folded groups count)."
+            " Shown groups: those not folded as trivia (one outlet, outside its lede)."
+            " Conflict precision: shown conflicts that hold claims of one labelled conflict and"
+            " no trap. Noise: shown groups with no labelled figure. Syndicated copies are not"
+            " folded. Goals:"
             " recall ≥ 0.85, conflict precision ≥ 0.90, noise ≤ 0.10.",
             "",
             "These are development labels, written by hand before any tuning: the comparison will"

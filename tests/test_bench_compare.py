@@ -127,7 +127,7 @@ def test_needed_and_evolving_fallback() -> None:
 def test_perfect_report_scores_full() -> None:
     groups = [
         ClaimGroup("people killed", "agree", killed()),
-        ClaimGroup("people injured", "agree", injured()),
+        ClaimGroup("people injured", "evolving", injured()),
         ClaimGroup("people killed", "unique", [claim("a", OTHER, 7)]),
     ]
     score, errors = score_story(event(), groups)
@@ -136,6 +136,15 @@ def test_perfect_report_scores_full() -> None:
     assert score.noise == 0 and score.conflicts == 0
     assert score.conflict_precision is None
     assert errors == []
+
+
+def test_folded_groups_count_for_recall_but_not_as_noise() -> None:
+    groups = [
+        ClaimGroup("people killed", "agree", killed()),
+        ClaimGroup("trivia", "unique", [claim("a", "It rained for 3 hours.", 3)], folded=True),
+    ]
+    score, _ = score_story(event(), groups)
+    assert (score.groups, score.folded, score.noise) == (1, 1, 0)
 
 
 def test_wrong_relation_is_not_recalled() -> None:

@@ -104,3 +104,76 @@ def test_two_sources_in_one_sentence_still_conflict() -> None:
         ),
     ]
     assert _shapes(claims) == [(["A", "A", "B"], "conflict")]
+
+
+def test_a_rising_toll_across_publication_times_is_evolving_not_a_conflict() -> None:
+    claims = [
+        _claim("a", "A", "At least 77 people were killed.", "77", 77, "people killed"),
+        _claim("b", "B", "The death toll rose to 80.", "80", 80, "people killed"),
+        _claim("c", "C", "Officials said 84 people were killed.", "84", 84, "people killed"),
+    ]
+    times = {"a": "2024-03-01T08:00", "b": "2024-03-01T14:00", "c": "2024-03-02T09:00"}
+    [group] = group_claims(claims, published=times)
+    assert group.relation == "evolving"
+    # the same values reported at one moment conflict, and a falling count is no evolution
+    assert group_claims(claims, published=dict.fromkeys(times, "2024-03-01"))[0].relation == (
+        "conflict"
+    )
+    falling = {"a": "2024-03-03", "b": "2024-03-02", "c": "2024-03-01"}
+    assert group_claims(claims, published=falling)[0].relation == "conflict"
+
+
+def test_figures_dated_long_before_their_article_are_background() -> None:
+    claims = [
+        _claim(
+            "a", "A", "The 8.5-tonne station will fall.", "8.5-tonne", 8.5, "station (in tonnes)"
+        ),
+        _claim(
+            "b", "B", "The 8.5-tonne station is falling.", "8.5-tonne", 8.5, "station (in tonnes)"
+        ),
+        _claim("b", "B", "In 1991 a 20-tonne station fell.", "20-tonne", 20, "station (in tonnes)"),
+    ]
+    claims[2].when = "1991"
+    [group] = group_claims(claims, published={"a": "2018-01-02", "b": "2018-01-03"})
+    assert group.relation == "agree" and len(group.claims) == 2
+
+
+def test_counts_of_one_noun_without_an_event_need_their_words_to_match() -> None:
+    claims = [
+        _claim("a", "A", "The UN listed 10 ships under sanctions.", "10", 10, "ships"),
+        _claim("b", "B", "Satellites saw 4 ships near the port.", "4", 4, "ships"),
+        _claim("c", "C", "About 200 homes were damaged.", "About 200", 200, "homes"),
+        _claim("d", "D", "More than 300 homes were damaged.", "300", 300, "homes"),
+    ]
+    assert _shapes(claims) == [(["A"], "unique"), (["B"], "unique"), (["C", "D"], "conflict")]
+
+
+def test_one_source_does_not_contradict_itself_within_an_article() -> None:
+    claims = [
+        _claim("a", "A", "Ten ships were sanctioned.", "Ten", 10, "ships sanctioned"),
+        _claim(
+            "a",
+            "A",
+            "Of those, four ships were sanctioned again.",
+            "four",
+            4,
+            "ships sanctioned",
+            start=40,
+        ),
+    ]
+    assert _shapes(claims) == [(["A"], "unique"), (["A"], "unique")]
+
+
+def test_trivia_from_one_outlet_outside_its_lede_is_folded() -> None:
+    claims = [
+        _claim("a", "A", "Seven people died.", "Seven", 7, "people killed"),
+        _claim("b", "B", "Seven people were killed.", "Seven", 7, "people killed"),
+        _claim("a", "A", "The tram seats 200.", "200", 200, "seats", start=500),
+        _claim("b", "B", "It was 3 minutes late.", "3", 3, "trams", start=5),
+    ]
+    groups = group_claims(claims, ledes={"a": 100, "b": 100})
+    assert [(g.measure, g.folded) for g in groups] == [
+        ("people killed", False),
+        ("trams", False),
+        ("seats", True),
+    ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -30,6 +31,8 @@ from newsweave.story.model import ClaimGroup, Relation
 #: Days two claims' times may lie apart and still count the same thing: a
 #: running total reported in late December and in January is one measure.
 TIME_SLACK = 45
+#: Days before its article a figure's own date may lie and still be this story's.
+BACKGROUND_DAYS = 365
 #: How far a hedged figure ("about", "around") may be from its stated value.
 APPROX_MARGIN = 0.1
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -46,6 +49,11 @@ def _compatible(a: MeasureKey, b: MeasureKey) -> bool:
         return a.event in CASUALTY_EVENTS or a.noun == b.noun or None in (a.noun, b.noun)
     # one gives no event: the nouns have to say it
     return a.noun is not None and a.noun == b.noun
+
+
+def _eventless(a: MeasureKey, b: MeasureKey) -> bool:
+    """Two counts of one noun that say nothing of what happened to it ("10 ships", "4 ships")."""
+    return not (a.event and b.event)
 
 
 def _bare_amount(key: MeasureKey) -> bool:
@@ -88,7 +96,10 @@ def _joins(claim: Claim, key: MeasureKey, group: list[tuple[Claim, MeasureKey]])
     sentence; two different bare amounts stay apart, so a disagreement between
     them is not reported as a conflict.
     """
-    if any(_same_sentence(claim, c) or not _same_time(claim, c) for c, _ in group):
+    if any(
+        _same_sentence(claim, c) or _same_article_differs(claim, c) or not _same_time(claim, c)
+        for c, _ in group
+    ):
         return False
     if _bare_amount(key) and all(_bare_amount(k) for _, k in group):
         same_unit = all((k.unit, k.additional) == (key.unit, key.additional) for _, k in group)
@@ -98,7 +109,71 @@ def _joins(claim: Claim, key: MeasureKey, group: list[tuple[Claim, MeasureKey]])
             and all(_same_amount(claim, c) for c, _ in group)
             and any(words & _content(c.sentence) for c, _ in group)
         )
-    return all(_compatible(key, k) for _, k in group)
+    if not all(_compatible(key, k) for _, k in group):
+        return False
+    # A noun alone does not say two counts measure one thing ("10 ships" under
+    # sanctions, "4 ships" seen at sea; "at least seven people" killed, "over 50"
+    # in hospital, whose open ranges agree): without an event on both sides the
+    # words next to the figures have to say it.
+    return all(
+        not _eventless(key, k) or _kin(claim, key, c) or _near_values(claim, c) for c, k in group
+    )
+
+
+def _near_values(a: Claim, b: Claim) -> bool:
+    """Whether two figures state about the same number, open ends aside.
+
+    "10,000 or more" and "about 10,000" do; "at least seven" and "over 50" only
+    agree because their ranges are open.
+    """
+    if a.quantity is None or b.quantity is None or not _same_amount(a, b):
+        return False
+    x, y = _anchor(a.quantity), _anchor(b.quantity)
+    return abs(x - y) <= 2 * APPROX_MARGIN * max(abs(x), abs(y))
+
+
+def _anchor(q: Quantity) -> float:
+    ends = [v for v in (q.low, q.high) if v is not None]
+    return sum(ends) / len(ends)
+
+
+def _kin(a: Claim, key: MeasureKey, b: Claim) -> bool:
+    """Whether two figures share a word of what happened besides the counted noun.
+
+    The words next to a figure say which count it is ("homes were damaged",
+    "killed 54 people"); names are left out, as every sentence of a story has them.
+    """
+    noun = _content(key.noun or "")
+    return bool((_near(a) & _near(b)) - noun)
+
+
+_LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z]+\b")
+#: How many characters either side of a figure say what it counts.
+_NEAR = 40
+
+
+def _near(claim: Claim) -> set[str]:
+    sentence, text = claim.sentence, claim.quantity.text if claim.quantity else ""
+    at = sentence.find(text) if text else -1
+    if at >= 0:
+        sentence = sentence[max(0, at - _NEAR) : at + len(text) + _NEAR]
+    return {w[:5] for w in _LOWER_WORD_RE.findall(sentence) if len(w) > 3 and w not in _STOP}
+
+
+def _same_article_differs(a: Claim, b: Claim) -> bool:
+    """Two figures one article gives that cannot both hold count two things.
+
+    A report does not contradict itself: "10 ships" and "4 ships" from one
+    source in one article are two counts (all sanctioned ships, those seen at
+    sea), not a conflict; two sources it quotes still may disagree.
+    """
+    return (
+        a.article_id == b.article_id
+        and a.source == b.source
+        and a.quantity is not None
+        and b.quantity is not None
+        and not widened(a.quantity).overlaps(widened(b.quantity))
+    )
 
 
 def _same_time(a: Claim, b: Claim) -> bool:
@@ -114,14 +189,40 @@ def widened(q: Quantity) -> Quantity:
     return Quantity(low, high, True, q.text)
 
 
-def relation(claims: list[Claim]) -> Relation:
-    """Whether the figures of a group agree, conflict, or come from one outlet."""
-    ranges = [widened(c.quantity) for c in claims if c.quantity is not None]
-    agree = all(a.overlaps(b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
+def relation(claims: list[Claim], published: Mapping[str, str] | None = None) -> Relation:
+    """Whether the figures of a group agree, conflict, evolve, or come from one outlet.
+
+    With the articles' publication times (``published``, ISO 8601 by article id),
+    figures that disagree only across times and move one way as those times pass
+    ("77 dead", later "80", later "84") are a count that evolved, not a conflict.
+    """
+    dated = [(c, widened(c.quantity)) for c in claims if c.quantity is not None]
+    clash = [
+        (a, b) for i, (a, qa) in enumerate(dated) for b, qb in dated[i + 1 :] if not qa.overlaps(qb)
+    ]
     outlets = {c.outlet for c in claims}
-    if not agree:
-        return "conflict"
-    return "unique" if len(outlets) <= 1 else "agree"
+    if not clash:
+        return "unique" if len(outlets) <= 1 else "agree"
+    if published and _evolves(dated, clash, published):
+        return "evolving"
+    return "conflict"
+
+
+def _evolves(
+    dated: list[tuple[Claim, Quantity]],
+    clash: list[tuple[Claim, Claim]],
+    published: Mapping[str, str],
+) -> bool:
+    times = {c.article_id: published.get(c.article_id) for c, _ in dated}
+    if any(
+        times[a.article_id] is None or times[a.article_id] == times[b.article_id] for a, b in clash
+    ):
+        return False
+    # in publication order each figure is no lower than any earlier one: tolls
+    # and totals grow as reports come in; a figure that falls is a conflict
+    ordered = sorted(dated, key=lambda cq: str(times[cq[0].article_id]))
+    middles = [_anchor(q) for _, q in ordered]
+    return middles == sorted(middles)
 
 
 def _unknown(claim: Claim) -> bool:
@@ -139,20 +240,70 @@ def _duration(claim: Claim) -> bool:
     return is_time(measure_key(claim.measure).unit)
 
 
+#: Words that make a duration the time another figure is counted over ("in one week").
+_SCOPE_RE = re.compile(
+    r"(?i:\b(?:in|over|during|within|across|for)\s+(?:the\s+)?(?:past\s+|last\s+|first\s+|next\s+)?$)"
+)
+
+
+def _scope(claim: Claim) -> bool:
+    text = claim.quantity.text if claim.quantity else ""
+    at = claim.sentence.find(text) if text else -1
+    return at >= 0 and _SCOPE_RE.search(claim.sentence[:at]) is not None
+
+
 def _scopes(claims: list[Claim]) -> set[int]:
     """The durations that say over what time another figure of their sentence
-    counts ("more than 1,000 killed in one week"): not figures to compare alone."""
+    counts ("more than 1,000 killed in one week"): not figures to compare alone.
+    A duration that is itself the figure ("sentenced to three years") stays."""
     counted = {(c.article_id, c.start) for c in claims if c.quantity and not _duration(c)}
-    return {id(c) for c in claims if (c.article_id, c.start) in counted and _duration(c)}
+    return {
+        id(c) for c in claims if (c.article_id, c.start) in counted and _duration(c) and _scope(c)
+    }
 
 
-def group_claims(claims: list[Claim], syndicated: dict[str, str] | None = None) -> list[ClaimGroup]:
-    """Claims with figures, grouped by what they measure; conflicts first."""
+def _background(claim: Claim, published: Mapping[str, str]) -> bool:
+    """A figure dated well before its article appeared is about something earlier.
+
+    "In 1991 the 20-tonne Salyut 7 crashed": background, not this story's figure.
+    """
+    day = published.get(claim.article_id)
+    if claim.when is None or day is None:
+        return False
+    return not periods_overlap(claim.when, day[:10], BACKGROUND_DAYS) and claim.when < day
+
+
+def _salience(claims: list[Claim], ledes: Mapping[str, int]) -> tuple[int, bool]:
+    """How many outlets give a group's figure, and whether one gives it in its lede."""
+    outlets = len({c.outlet for c in claims})
+    in_lede = any(c.start < ledes.get(c.article_id, 0) for c in claims)
+    return outlets, in_lede
+
+
+def group_claims(
+    claims: list[Claim],
+    syndicated: dict[str, str] | None = None,
+    *,
+    published: Mapping[str, str] | None = None,
+    ledes: Mapping[str, int] | None = None,
+) -> list[ClaimGroup]:
+    """Claims with figures, grouped by what they measure; the weightiest first.
+
+    ``published`` (ISO 8601 by article id) lets running counts read as evolving
+    and leaves out figures dated long before their article (background).
+    ``ledes`` (by article id, where its lede ends in its text) folds trivia away:
+    with it, a group one outlet alone gives outside its lede is ``folded``.
+    Groups run conflicts first, then by how many outlets give them, lede figures
+    before others.
+    """
     groups: list[list[tuple[Claim, MeasureKey]]] = []
     originals = original_claims(claims, syndicated or {})
     scopes = _scopes(originals)
+    published = published or {}
     for claim in originals:
         if claim.quantity is None or not claim.measure or id(claim) in scopes:
+            continue
+        if _background(claim, published):
             continue
         key = measure_key(claim.measure)
         for group in groups:
@@ -170,7 +321,14 @@ def group_claims(claims: list[Claim], syndicated: dict[str, str] | None = None) 
         measure = max(named, key=lambda m: (named[m], len(m or ""))) or ""
         if measure.startswith("(in "):  # a bare amount: "amount (in dollars)"
             measure = f"amount {measure}"
-        result.append(ClaimGroup(measure, relation(members), members))
-    order = {"conflict": 0, "agree": 1, "unique": 2}
-    result.sort(key=lambda g: (order[g.relation], -len({c.outlet for c in g.claims})))
+        outlets, in_lede = _salience(members, ledes or {})
+        folded = ledes is not None and outlets <= 1 and not in_lede
+        result.append(ClaimGroup(measure, relation(members, published), members, folded))
+    order = {"conflict": 0, "evolving": 1, "agree": 2, "unique": 3}
+
+    def weight(g: ClaimGroup) -> tuple[bool, int, int, bool]:
+        outlets, in_lede = _salience(g.claims, ledes or {})
+        return g.folded, order[g.relation], -outlets, not in_lede
+
+    result.sort(key=weight)
     return result

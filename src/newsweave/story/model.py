@@ -7,7 +7,7 @@ from typing import Literal
 
 from newsweave.models import Claim
 
-Relation = Literal["agree", "conflict", "unique"]
+Relation = Literal["agree", "conflict", "evolving", "unique"]
 
 
 @dataclass(slots=True)
@@ -36,11 +36,16 @@ class Entity:
 
 @dataclass(slots=True)
 class ClaimGroup:
-    """Claims that measure the same thing, and whether their figures agree."""
+    """Claims that measure the same thing, and whether their figures agree.
+
+    ``folded`` marks trivia: a figure one outlet gives outside its lede, which a
+    reader sees only on asking (see :func:`~newsweave.story.groups.group_claims`).
+    """
 
     measure: str
     relation: Relation
     claims: list[Claim]
+    folded: bool = False
 
 
 @dataclass(slots=True)

@@ -48,6 +48,7 @@ def report_to_dict(report: StoryReport) -> dict[str, Any]:
             {
                 "measure": g.measure,
                 "relation": g.relation,
+                "folded": g.folded,
                 "claims": [claim_to_dict(c) for c in g.claims],
             }
             for g in report.claim_groups
@@ -114,12 +115,25 @@ def report_to_markdown(report: StoryReport) -> str:
         out += ["## Summary", ""]
         out += [f"- {s.text} [{', '.join(s.outlets)}]" for s in report.summary]
         out.append("")
-    if report.claim_groups:
+    shown = [g for g in report.claim_groups if not g.folded]
+    folded = [g for g in report.claim_groups if g.folded]
+    published = {a.id: a.published for a in report.articles}
+    if shown:
         out += ["## Figures", ""]
-        for group in report.claim_groups:
+        for group in shown:
             out += [f"### {group.measure} — {group.relation}", ""]
-            out += [f"- {_figure(c)}" for c in group.claims]
+            series = group.relation == "evolving"
+            claims = group.claims
+            if series:  # an evolving count reads as its series: each value with its time
+                claims = sorted(claims, key=lambda c: published.get(c.article_id) or "")
+            for c in claims:
+                day = published.get(c.article_id) if series else None
+                out.append(f"- {display_date(day) + ': ' if day else ''}{_figure(c)}")
             out.append("")
+    if folded:
+        out += ["## Other figures, each from one outlet", ""]
+        out += [f"- {g.measure}: {_figure(g.claims[0])}" for g in folded]
+        out.append("")
     if report.unique_details:
         out += ["## Only in one outlet", ""]
         for outlet, details in report.unique_details.items():

@@ -28,6 +28,16 @@ def _ref(article: Article) -> ArticleRef:
     )
 
 
+#: Paragraphs of an article that make its lede: news puts what matters first.
+LEDE_PARAGRAPHS = 2
+
+
+def _lede_end(article: Article) -> int:
+    """Where the lede ends in ``article.text``."""
+    lede = article.body[:LEDE_PARAGRAPHS]
+    return sum(len(p) for p in lede) + 2 * max(len(lede) - 1, 0)
+
+
 def build_report(
     story: Story,
     articles: list[Article],
@@ -75,7 +85,12 @@ def build_report(
         last_published=iso(last),
         articles=[_ref(a) for a in chosen],
         entities=entities,
-        claim_groups=group_claims(mine, story.syndicated),
+        claim_groups=group_claims(
+            mine,
+            story.syndicated,
+            published={a.id: a.published_iso for a in chosen if a.published_iso},
+            ledes={a.id: _lede_end(a) for a in chosen},
+        ),
         unique_details=unique_details(sentences, sim, figures),
         timeline=timeline(sentences, sim, {a.id: a for a in originals}),
         summary=summarize(sentences, sim),

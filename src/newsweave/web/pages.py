@@ -64,13 +64,16 @@ def story_page(story_id: str, request: Request, state: State) -> HTMLResponse:
         claims[claim.article_id].append(claim)
     relations = views.relations_by_sentence(report["claim_groups"])
     outlets = [outlet_name(articles[a["id"]]) for a in report["articles"] if a["id"] in articles]
-    groups = [_figure_table(g) for g in views.group_views(report["claim_groups"])]
+    shown = [g for g in report["claim_groups"] if not g.get("folded")]
+    groups = [_figure_table(g) for g in views.group_views(shown)]
+    folded = views.group_views([g for g in report["claim_groups"] if g.get("folded")])
     everyone = set(outlets)
     context = {
         "report": report,
         "colours": views.outlet_colours(outlets),
         "outlets": list(dict.fromkeys(outlets)),
         "groups": groups,
+        "folded": folded,
         "conflicts": [g for g in groups if g["group"].relation == "conflict"],
         "counts": {r: sum(g["group"].relation == r for g in groups) for r in views.RELATION_ORDER},
         # Agreement needs two voices at least.

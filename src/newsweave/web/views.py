@@ -21,7 +21,7 @@ from newsweave.store import SearchHit
 from newsweave.store.search import MARK_END, MARK_START
 
 #: Claim-group relations, most telling first: a reader looks for disagreement.
-RELATION_ORDER = {"conflict": 0, "agree": 1, "unique": 2}
+RELATION_ORDER = {"conflict": 0, "evolving": 1, "agree": 2, "unique": 3}
 #: Distinct outlet colours in the stylesheet (``.o0`` … ``.o7``).
 OUTLET_COLOURS = 8
 
