@@ -82,3 +82,46 @@ def test_names_of_one_speaker_are_the_same() -> None:
     assert same_speaker("Nance", "Penny Nance")
     assert same_speaker("the Clinton campaign", "Clinton campaign's")
     assert not same_speaker("Bill Clinton", "Hillary Clinton")
+
+
+def test_a_pronoun_agrees_with_the_speaker_it_stands_for() -> None:
+    # "she" skips a man the article calls "Mr.", "it" skips a person for an organisation
+    assert _sources(
+        "Ms. Roe runs the Marlow Institute.",
+        "Jane Roe said the plan had failed.",
+        "Mr. Finch disagreed. Harold Finch said it would work.",
+        "She said the board would vote in June.",
+    ) == ["Jane Roe", "Harold Finch", "Jane Roe"]
+    assert _sources(
+        "Harold Finch said the plant was safe.",
+        "The Marlow Institute said the plant was unsafe.",
+        "It said the river was polluted.",
+    ) == ["Harold Finch", "Marlow Institute", "Marlow Institute"]
+
+
+def test_a_pronoun_with_no_earlier_speaker_is_the_person_mentioned() -> None:
+    assert _sources(
+        "Harold Finch arrived at the plant on Monday.",
+        "He said the plant would close.",
+    ) == ["Harold Finch"]
+
+
+def test_a_description_with_no_earlier_source_of_its_kind_stays() -> None:
+    # "the ministry" is not the official who spoke before; "the company" is the
+    # organisation named before
+    assert _sources(
+        "A senior official said the plan had failed.",
+        "The ministry said the plan would go ahead.",
+    ) == ["senior official", "ministry"]
+    assert _sources(
+        "Marlow Corporation said the plan had failed.",
+        "The company said the plant would close.",
+    ) == ["Marlow Corporation", "Marlow Corporation"]
+
+
+def test_a_colon_attributes_what_follows() -> None:
+    assert _sources("Jane Roe: The plan has failed and the plant will close.") == ["Jane Roe"]
+    assert _sources('Harold Finch continued: "The plant will close in June."') == ["Harold Finch"]
+    # a colon after a clause, or after a common noun, names no speaker
+    assert _sources("The reason is simple: the plant will close in June.") == []
+    assert needs_parse(["Jane Roe: The plan has failed."]) == [True]

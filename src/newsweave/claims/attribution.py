@@ -1,7 +1,8 @@
 """Who said it: the source of each statement a sentence attributes, from its parse.
 
 A cue is a verb of saying (the learned :data:`~newsweave.claims.lexicon.SAY_VERBS`,
-"put ... at") or "according to"; its source is the verb's subject, the agent of
+"put ... at"), "according to", a verb before a colon ("X continued:") or a
+headline's colon ("X: ..."); its source is the verb's subject, the agent of
 a passive ("was told by X"), the subject it shares with the verb it hangs off
 ("X declined to comment", "X said ... and added", "..., saying"), the owner of a
 report ("a statement from X saying") or the object of "according to". A source is
@@ -48,9 +49,9 @@ class Attribution:
 
     ``refers_back`` is true when the name is a pronoun or a description ("the
     agency") that stands for a source named earlier; ``person`` whether the
-    source is (or the pronoun stands for) a person; ``head`` the lemma of the
-    word naming it and ``plural`` its number, to match "the agency" to the
-    earlier source it stands for.
+    source is (or the pronoun stands for) a person, ``org`` whether it is named
+    as an organisation; ``head`` the lemma of the word naming it and ``plural``
+    its number, to match "the agency" to the earlier source it stands for.
     """
 
     source: str
@@ -60,6 +61,7 @@ class Attribution:
     person: bool = False
     head: str = ""
     plural: bool = False
+    org: bool = False
 
 
 def is_say_verb(token: Token, least: float = CUE_PRECISION) -> bool:
@@ -327,7 +329,8 @@ def _named(author: Token, back: bool, sent: Span, cites: tuple[str, ...]) -> Att
         return None
     person = author.ent_type_ == "PERSON" or author.lower_ in ("he", "she")
     plural = author.tag_ in ("NNS", "NNPS") or author.lower_ in ("they", "we")
-    return Attribution(name, cites, _via(sent), back, person, author.lemma_.lower(), plural)
+    org = author.ent_type_ == "ORG"
+    return Attribution(name, cites, _via(sent), back, person, author.lemma_.lower(), plural, org)
 
 
 def _from_according(pobj: Token, sent: Span) -> Attribution | None:
@@ -349,11 +352,43 @@ def _from_verb(verb: Token, sent: Span, share: bool = True) -> Attribution | Non
     return _named(author, back, sent, _cites(verb))
 
 
+#: The most words a headline's speaker before its colon has ("Sen. Jane Roe: ...").
+_COLON_NAME = 6
+
+
+def _colon_speaker(sent: Span) -> Token | None:
+    """The speaker of a headline-style "Jane Roe: The plan has failed.": a name or a
+    report ("Poll:") with no verb, alone before a colon that a statement follows."""
+    colon = next((t for t in sent[: _COLON_NAME + 1] if t.text == ":"), None)
+    if colon is None or colon.i == sent.start or sent.end - colon.i < 4:
+        return None
+    name = sent.doc[sent.start : colon.i]
+    if any(t.pos_ in ("VERB", "AUX") for t in name):
+        return None
+    head = name.root
+    lemma = head.lemma_.lower()
+    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or lemma in REPORT_NOUNS:
+        return head if _speaks(head) else None
+    return None
+
+
+def _colon_cue(token: Token) -> bool:
+    """A verb that introduces what follows its colon: "Jane Roe continued:"."""
+    doc = token.doc
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if token.pos_ != "VERB" or after is None or after.text != ":":
+        return False
+    rest = doc[after.i + 1 : token.sent.end]
+    return not rest or rest[0].text in _OPEN or rest[0].text in ('"', "'")
+
+
 def _cue_source(token: Token, sent: Span) -> Attribution | None:
     """The source a cue names, if ``token`` is one and names one."""
     if (pobj := _according(token)) is not None:
         return _from_according(pobj, sent)
-    return _from_verb(token, sent) if is_say_verb(token) else None
+    if is_say_verb(token) or _colon_cue(token):
+        return _from_verb(token, sent)
+    return None
 
 
 def _nested(token: Token) -> bool:
@@ -370,6 +405,10 @@ def attributions(sent: Span) -> list[tuple[Token, Attribution]]:
     """
     quoted = _quoted(sent)
     found = []
+    if (speaker := _colon_speaker(sent)) is not None and (
+        named := _named(*_author(speaker), sent, ())
+    ) is not None:
+        found.append((sent.doc[speaker.i + 1], named))
     for token in sent:
         source = _cue_source(token, sent)
         if source is None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Span, Token
@@ -85,38 +85,83 @@ class _Counted:
     additional: bool = False
 
 
+#: Titles that tell a person's gender, for "he" and "she" ("Ms. Roe", "Mr. Doe").
+_TITLES = {"mr": False, "mrs": True, "ms": True, "miss": True}
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].lower().removesuffix("'s").removesuffix("’s") if name else ""
+
+
 @dataclass(slots=True)
 class _Sources:
-    """The sources named so far in an article, to resolve "he" or "the agency"."""
+    """The sources named so far in an article, to resolve "he" or "the agency", and
+    the people and organisations mentioned, for a pronoun no speaker fits."""
 
     named: list[Attribution] = field(default_factory=list)
+    mentioned: list[Attribution] = field(default_factory=list)
+    #: surname -> whether a title ("Ms.", "Mr.") calls that person a woman
+    female: dict[str, bool] = field(default_factory=dict)
+
+    def see(self, span: Span) -> None:
+        """Remember the people and organisations ``span`` names, and their titles."""
+        for ent in span.ents:
+            if ent.label_ not in ("PERSON", "ORG"):
+                continue
+            name = ent.text.removeprefix("the ").removesuffix("'s").removesuffix("’s")
+            person = ent.label_ == "PERSON"
+            head = ent.root.lemma_.lower()
+            self.mentioned.append(Attribution(name, person=person, head=head, org=not person))
+            before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
+            if person and before in _TITLES:
+                self.female[_surname(name)] = _TITLES[before]
+
+    def _fits(self, word: str, found: Attribution, among: list[Attribution]) -> list[Attribution]:
+        if word in ("he", "she"):
+            # a person, unless a title says the other gender
+            woman = word == "she"
+            return [
+                a for a in among if a.person and self.female.get(_surname(a.source), woman) == woman
+            ]
+        if word in ("they", "we"):
+            return [a for a in among if a.plural or not a.person]
+        if word == "it":
+            return [a for a in among if not a.person and not a.plural]
+        # "the agency": the last source called an agency, else a bare "the company"
+        # the last organisation named as one, of its number ("the ministry" is no
+        # official who spoke before)
+        same = [a for a in among if a.head == found.head]
+        if same or len(word.split()) > 1:
+            return same
+        return [a for a in among if a.org and a.plural == found.plural]
 
     def resolve(self, found: Attribution) -> Attribution | None:
         """The attribution with "he" or "the agency" replaced by whom it stands for.
 
-        An unresolved pronoun gives ``None``: "they" alone names nobody, and "I" or
-        "you" (a speaker quoted, or the reader) name no earlier source.
+        A pronoun stands for the last speaker that agrees with it ("she" a person
+        no title calls a man, "it" an organisation, "they" a group or one), else
+        the last person or organisation mentioned that does; a description with
+        no earlier source of its head ("the ministry") stays as it is. An
+        unresolved pronoun gives ``None``, and "I" or "you" (a speaker quoted, or
+        the reader) name no earlier source.
         """
         if not found.refers_back:
             self.named.append(found)
             return found
         word = found.source.lower()
         if word in ("i", "you"):
-            fits = []
-        elif word in ("he", "she"):
-            fits = [a for a in self.named if a.person]
-        elif word in ("they", "we"):
-            fits = [a for a in self.named if a.plural]
-        else:
-            # "the agency": the last source called an agency; a bare "the agency"
-            # or "it" may also stand for the last organisation of the same number
-            fits = [a for a in self.named if a.head == found.head]
-            if not fits and (word == "it" or len(word.split()) == 1):
-                fits = [a for a in self.named if not a.person and a.plural == found.plural]
+            return None
+        fits = self._fits(word, found, self.named)
+        if not fits and word in PRONOUNS:
+            fits = self._fits(word, found, self.mentioned)
+        if not fits and word in PRONOUNS:
+            return None
         if not fits:
-            return None if word in PRONOUNS else found
+            # "the ministry" names itself, and what "it" may stand for next
+            self.named.append(replace(found, refers_back=False))
+            return found
         earlier = fits[-1]
-        return Attribution(earlier.source, found.cites, found.via, False, earlier.person)
+        return replace(earlier, cites=found.cites, via=found.via)
 
 
 def _own_clause(verb: Token) -> bool:
@@ -570,6 +615,7 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
             if not piece.parsed:
                 # no figure and no cue: nothing is claimed or attributed here
                 before, previous = None, []
+                sources.see(piece.doc[:])
                 continue
             for sent in piece.doc.sents:
                 found = _sentence_claims(sent, at, article, sources, before)
@@ -580,6 +626,7 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
                         c.source = confirmer.source
                         c.chain = _chain(article.outlet, confirmer)
                 before = _said(found, sent, sources)
+                sources.see(sent)
                 claims.extend(found)
                 previous = found
     return _distinct(claims)
