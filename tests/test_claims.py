@@ -531,6 +531,10 @@ def test_mentions_point_into_the_article_text() -> None:
         ("The index rose 0.2% to 4,577.", [(0.2, 0.2, "percentage"), (4577, 4577, None)]),
         ("Ash rose hundreds of miles high.", [(100, 1000, "mile")]),
         ("Add 2 pounds of sugar, not £2.", [(2, 2, "pound-mass"), (2, 2, "pound sterling")]),
+        (
+            "It weighs 19,000 pounds and cost 5 pounds.",
+            [(19000, 19000, "pound-mass"), (5, 5, "pound sterling")],
+        ),
         ("Offices in the sub-500 sq m market.", [(None, 500, "square metre")]),
         ("Players over the age of 21 left.", [(21, None, "year of age")]),
         # the pound and yen signs as text folded to ASCII writes them

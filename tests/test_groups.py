@@ -177,3 +177,23 @@ def test_trivia_from_one_outlet_outside_its_lede_is_folded() -> None:
         ("trams", False),
         ("seats", True),
     ]
+
+
+def test_figures_in_two_units_of_one_kind_compare_converted() -> None:
+    claims = [
+        _claim(
+            "a", "A", "An 8.5-tonne station will fall.", "8.5-tonne", 8.5, "station (in tonnes)"
+        ),
+        _claim(
+            "b", "B", "The module weighs nearly 19,000 pounds.", "nearly 19,000", 19000, "(in lb)"
+        ),
+        _claim(
+            "c", "C", "The 8.5 ton Tiangong-1 is falling.", "8.5 ton", 8.5, "tiangong-1 (in tons)"
+        ),
+        _claim("c", "C", "Lumps of 100kg may survive.", "100kg", 100, "lumps (in kilograms)"),
+    ]
+    claims[1].quantity = Quantity(17100, 19000, True, "nearly 19,000 pounds")
+    assert _shapes(claims) == [(["A", "B", "C"], "agree"), (["C"], "unique")]
+    # a figure in a currency does not convert
+    claims[1].measure = "(in pounds sterling)"
+    assert _shapes(claims) == [(["A", "C"], "agree"), (["B"], "unique"), (["C"], "unique")]

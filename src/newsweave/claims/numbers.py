@@ -183,6 +183,10 @@ _CHANGE_RE = re.compile(
     r"\s+$)"
 )
 _CUR_SIGNS = "$€£¥₹₩₽₪₦"
+#: Words before "pounds" that make them a weight.
+_WEIGHT_RE = re.compile(
+    r"(?i:\b(?:weigh\w*|heav(?:y|ier|iest)|mass|payload)(?:\s+of)?(?:\s+[a-z]+){0,2}\s+)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,8 +411,15 @@ def _read_amount(text: str, at: int) -> _Amount | None:
             and not (gap and gap.group(0).endswith("-") and found.kind == "currency")
         ):
             unit, end = found.name, found.end
-            if unit == "pound sterling" and not prefixed and re.match(r"\s+of\s", text[end:]):
-                unit = "pound-mass"  # "half a pound of chocolate" is a weight
+            if (
+                unit == "pound sterling"
+                and not prefixed
+                and (
+                    re.match(r"\s+of\s", text[end:])
+                    or _WEIGHT_RE.search(text[max(0, start - 60) : start])
+                )
+            ):
+                unit = "pound-mass"  # "2 pounds of sugar", "it weighs 19,000 pounds"
     if unit is not None and (per := read_per(text, end)):
         unit, end = f"{unit} per {per[0]}", per[1]
     if unit in ("year", "month", "week", "day") and (

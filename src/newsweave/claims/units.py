@@ -26,6 +26,9 @@ class Unit:
     kind: str
     words: tuple[str, ...]
     symbols: tuple[str, ...]
+    #: How many of the kind's base unit one is, as a range where the unit is
+    #: ambiguous (a short or a long ton); ``None`` where figures do not convert.
+    factor: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +69,21 @@ def vocabulary() -> tuple[Unit, ...]:
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        name, kind, words, symbols = [*line.split("\t"), "", "", ""][:4]
+        name, kind, words, symbols, factor = [*line.split("\t"), "", "", "", ""][:5]
         surfaces: list[str] = []
         for entry in filter(None, words.split("|")):
             # "foot/feet": an irregular plural is listed; otherwise it is made
             surfaces += entry.split("/") if "/" in entry else _plurals(entry)
-        units.append(Unit(name, kind, tuple(surfaces), tuple(filter(None, symbols.split("|")))))
+        low, _, high = factor.partition("..")
+        units.append(
+            Unit(
+                name,
+                kind,
+                tuple(surfaces),
+                tuple(filter(None, symbols.split("|"))),
+                (float(low), float(high or low)) if factor else None,
+            )
+        )
     return tuple(units)
 
 
@@ -212,6 +224,19 @@ def kind_of(name: str | None) -> str | None:
         if unit.name == base:
             return unit.kind
     return None
+
+
+def in_base(words: str | None) -> tuple[str, float, float] | None:
+    """A measure's unit ("tonnes", "miles") as its kind and its factor to the kind's
+    base unit (low, high), so "19,000 pounds" and "8.5 tonnes" compare; ``None``
+    for units that do not convert (currencies, percent, ages, rates)."""
+    if not words:
+        return None
+    name = unit_name(words)
+    unit = next((u for u in vocabulary() if u.name == name), None) if name else None
+    if unit is None or unit.factor is None:
+        return None
+    return unit.kind, *unit.factor
 
 
 def display(name: str) -> str:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsweave.claims import MeasureKey, measure_key
 from newsweave.claims.lexicon import CASUALTY_EVENTS
-from newsweave.claims.timex import periods_overlap
-from newsweave.claims.units import is_time
+from newsweave.claims.timex import period, periods_overlap
+from newsweave.claims.units import in_base, is_time
 from newsweave.models import Claim, Quantity
 from newsweave.story.model import ClaimGroup, Relation
 
@@ -40,8 +41,16 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _STOP = ENGLISH_STOP_WORDS | {"said", "says", "according", "year", "years"}
 
 
+def _same_unit(a: MeasureKey, b: MeasureKey) -> bool:
+    """One unit, or two of one kind that convert ("pounds" and "tonnes")."""
+    if a.unit == b.unit:
+        return True
+    x, y = in_base(a.unit), in_base(b.unit)
+    return x is not None and y is not None and x[0] == y[0]
+
+
 def _compatible(a: MeasureKey, b: MeasureKey) -> bool:
-    if (a.additional, a.unit) != (b.additional, b.unit):
+    if a.additional != b.additional or not _same_unit(a, b):
         return False
     if a.event and b.event:
         if a.event != b.event:
@@ -61,15 +70,39 @@ def _bare_amount(key: MeasureKey) -> bool:
     return key.unit is not None and key.noun is None and key.event is None
 
 
+def _physical(key: MeasureKey) -> bool:
+    """A figure in a unit of mass, length, time... that converts: outlets name the
+    thing in many ways ("the station", "Tiangong-1", "the module"), so the amount,
+    not the noun, says which figure it is."""
+    return in_base(key.unit) is not None and key.event is None
+
+
+@lru_cache(maxsize=4096)
+def _factor(measure: str | None) -> tuple[float, float] | None:
+    base = in_base(measure_key(measure).unit)
+    return base[1:] if base else None
+
+
+def _value(claim: Claim) -> Quantity | None:
+    """A claim's figure, in its kind's base unit where its unit converts."""
+    q, factor = claim.quantity, _factor(claim.measure)
+    if q is None or factor is None:
+        return q
+    low = None if q.low is None else q.low * factor[0]
+    high = None if q.high is None else q.high * factor[1]
+    return Quantity(low, high, q.approximate, q.text)
+
+
 def _content(sentence: str) -> set[str]:
     return {w[:5] for w in _WORD_RE.findall(sentence.lower()) if len(w) > 3 and w not in _STOP}
 
 
 def _same_amount(a: Claim, b: Claim) -> bool:
     """Two bare amounts that can be one figure: values that agree within hedging."""
-    if a.quantity is None or b.quantity is None:
+    qa, qb = _value(a), _value(b)
+    if qa is None or qb is None:
         return False
-    return widened(a.quantity).overlaps(widened(b.quantity))
+    return widened(qa).overlaps(widened(qb))
 
 
 def _same_sentence(a: Claim, b: Claim) -> bool:
@@ -87,6 +120,25 @@ def _same_sentence(a: Claim, b: Claim) -> bool:
     )
 
 
+#: A figure that counts part of another: "four of whom", "23 of the defendants", "five other".
+_PART_RE = re.compile(r"(?i:\s*(?:of\s+(?:whom|which|those|them|these|the)\b|other\b))")
+_PART_BEFORE_RE = re.compile(r"(?i:\bof\s+(?:whom|which|those|them)\s+$)")
+
+
+def _part(claim: Claim) -> bool:
+    """Whether a figure counts a part of a larger count its sentence or story gives.
+
+    "St George's was treating 20 people, four of whom were seriously injured":
+    the four are not a rival figure for the twenty, nor for every injury.
+    """
+    text = claim.quantity.text if claim.quantity else ""
+    at = claim.sentence.find(text) if text else -1
+    return at >= 0 and (
+        _PART_RE.match(claim.sentence, at + len(text)) is not None
+        or _PART_BEFORE_RE.search(claim.sentence[:at]) is not None
+    )
+
+
 def _joins(claim: Claim, key: MeasureKey, group: list[tuple[Claim, MeasureKey]]) -> bool:
     """Whether ``claim`` measures what every claim of ``group`` measures.
 
@@ -97,10 +149,17 @@ def _joins(claim: Claim, key: MeasureKey, group: list[tuple[Claim, MeasureKey]])
     them is not reported as a conflict.
     """
     if any(
-        _same_sentence(claim, c) or _same_article_differs(claim, c) or not _same_time(claim, c)
+        _same_sentence(claim, c)
+        or _same_article_differs(claim, c)
+        or not _same_time(claim, c)
+        or _part(claim) != _part(c)
         for c, _ in group
     ):
         return False
+    if _part(claim):  # parts of different wholes: the same only when the numbers agree
+        return all(_near_values(claim, c) for c, _ in group)
+    if _physical(key) and all(_physical(k) for _, k in group):
+        return all(_same_unit(key, k) and _near_values(claim, c) for c, k in group)
     if _bare_amount(key) and all(_bare_amount(k) for _, k in group):
         same_unit = all((k.unit, k.additional) == (key.unit, key.additional) for _, k in group)
         words = _content(claim.sentence)
@@ -126,10 +185,16 @@ def _near_values(a: Claim, b: Claim) -> bool:
     "10,000 or more" and "about 10,000" do; "at least seven" and "over 50" only
     agree because their ranges are open.
     """
-    if a.quantity is None or b.quantity is None or not _same_amount(a, b):
+    qa, qb = _value(a), _value(b)
+    if qa is None or qb is None or not _same_amount(a, b):
         return False
-    x, y = _anchor(a.quantity), _anchor(b.quantity)
-    return abs(x - y) <= 2 * APPROX_MARGIN * max(abs(x), abs(y))
+    # exact small counts must be equal ("at least seven" is not "eight"); a hedge,
+    # a bound or a range lets the stated numbers differ by the hedging margin
+    loose = any(
+        q.approximate or q.low is None or q.high is None or q.low != q.high for q in (qa, qb)
+    )
+    x, y = _anchor(qa), _anchor(qb)
+    return abs(x - y) <= (APPROX_MARGIN if loose else 0.0) * max(abs(x), abs(y))
 
 
 def _anchor(q: Quantity) -> float:
@@ -172,7 +237,7 @@ def _same_article_differs(a: Claim, b: Claim) -> bool:
         and a.source == b.source
         and a.quantity is not None
         and b.quantity is not None
-        and not widened(a.quantity).overlaps(widened(b.quantity))
+        and not _same_amount(a, b)
     )
 
 
@@ -196,7 +261,7 @@ def relation(claims: list[Claim], published: Mapping[str, str] | None = None) ->
     figures that disagree only across times and move one way as those times pass
     ("77 dead", later "80", later "84") are a count that evolved, not a conflict.
     """
-    dated = [(c, widened(c.quantity)) for c in claims if c.quantity is not None]
+    dated = [(c, widened(q)) for c in claims if (q := _value(c)) is not None]
     clash = [
         (a, b) for i, (a, qa) in enumerate(dated) for b, qb in dated[i + 1 :] if not qa.overlaps(qb)
     ]
@@ -265,12 +330,15 @@ def _scopes(claims: list[Claim]) -> set[int]:
 def _background(claim: Claim, published: Mapping[str, str]) -> bool:
     """A figure dated well before its article appeared is about something earlier.
 
-    "In 1991 the 20-tonne Salyut 7 crashed": background, not this story's figure.
+    "In 1991 the 20-tonne Salyut 7 crashed", "since 1959, when two passengers
+    died": background, not this story's figure. A time from long ago that runs
+    to now ("since 1959") still starts in the past it speaks of.
     """
     day = published.get(claim.article_id)
     if claim.when is None or day is None:
         return False
-    return not periods_overlap(claim.when, day[:10], BACKGROUND_DAYS) and claim.when < day
+    start = period(claim.when)[0]
+    return start != ".." and not periods_overlap(start, day[:10], BACKGROUND_DAYS) and start < day
 
 
 def _salience(claims: list[Claim], ledes: Mapping[str, int]) -> tuple[int, bool]:
