@@ -197,3 +197,16 @@ def test_figures_in_two_units_of_one_kind_compare_converted() -> None:
     # a figure in a currency does not convert
     claims[1].measure = "(in pounds sterling)"
     assert _shapes(claims) == [(["A", "C"], "agree"), (["B"], "unique"), (["C"], "unique")]
+
+
+def test_bounds_that_rise_with_publication_time_are_evolving() -> None:
+    early = _claim("a", "A", "At least five people are dead.", "At least five", 5, "people killed")
+    late = _claim("b", "B", "At least seven people died.", "At least seven", 7, "people killed")
+    for c in (early, late):
+        c.quantity = Quantity(c.quantity.low, None, False, c.quantity.text)
+    times = {"a": "2016-11-09T08:00", "b": "2016-11-09T15:00"}
+    assert group_claims([early, late], published=times)[0].relation == "evolving"
+    # without times, or at one time, bounds that can both hold agree
+    assert group_claims([early, late])[0].relation == "agree"
+    same = dict.fromkeys(times, "2016-11-09")
+    assert group_claims([early, late], published=same)[0].relation == "agree"

@@ -101,7 +101,7 @@ NOUN_CLASSES = {
     "troops": """troop soldier force fighter serviceman servicemember personnel marine
     conscript mercenary militant combatant recruit infantryman paratrooper unit""",
     "people": """people person civilian resident citizen individual man woman child adult
-    inhabitant""",
+    inhabitant spectator reveller onlooker bystander visitor tourist pedestrian""",
     "prisoners": "prisoner pow captive hostage detainee",
     "refugees": "refugee migrant evacuee asylum-seeker",
     "weapons": "weapon missile shell rocket drone munition round",

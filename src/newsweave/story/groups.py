@@ -186,7 +186,7 @@ def _near_values(a: Claim, b: Claim) -> bool:
     agree because their ranges are open.
     """
     qa, qb = _value(a), _value(b)
-    if qa is None or qb is None or not _same_amount(a, b):
+    if qa is None or qb is None or _unknown(a) or _unknown(b) or not _same_amount(a, b):
         return False
     # exact small counts must be equal ("at least seven" is not "eight"); a hedge,
     # a bound or a range lets the stated numbers differ by the hedging margin
@@ -267,6 +267,16 @@ def relation(claims: list[Claim], published: Mapping[str, str] | None = None) ->
     ]
     outlets = {c.outlet for c in claims}
     if not clash:
+        # bounds that all hold may still have moved: "at least five dead", hours
+        # later "at least seven"
+        moved = [
+            (a, b)
+            for i, a in enumerate(claims)
+            for b in claims[i + 1 :]
+            if not (_unknown(a) or _unknown(b) or _near_values(a, b))
+        ]
+        if len(outlets) > 1 and moved and published and _evolves(dated, moved, published):
+            return "evolving"
         return "unique" if len(outlets) <= 1 else "agree"
     if published and _evolves(dated, clash, published):
         return "evolving"
