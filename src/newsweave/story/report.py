@@ -12,7 +12,8 @@ from newsweave.story.digest import summarize, timeline, unique_details
 from newsweave.story.entities import attach_descriptions, merge_entities
 from newsweave.story.groups import group_claims
 from newsweave.story.model import ArticleRef, StoryReport
-from newsweave.story.sentences import similarity, story_sentences
+from newsweave.story.noise import in_spans, noise_spans
+from newsweave.story.sentences import Sentence, similarity, story_sentences
 
 
 def _ref(article: Article) -> ArticleRef:
@@ -32,10 +33,28 @@ def _ref(article: Article) -> ArticleRef:
 LEDE_PARAGRAPHS = 2
 
 
-def _lede_end(article: Article) -> int:
-    """Where the lede ends in ``article.text``."""
-    lede = article.body[:LEDE_PARAGRAPHS]
-    return sum(len(p) for p in lede) + 2 * max(len(lede) - 1, 0)
+def _lede_end(article: Article, noise: Sequence[tuple[int, int, str]] = ()) -> int:
+    """Where the lede ends in ``article.text``: its first paragraphs of report text.
+
+    Furniture before the first paragraph ("Scroll down for video", a photo
+    credit) is no part of the lede, so it does not count towards its length.
+    """
+    end = 0
+    seen = 0
+    for paragraph in article.body:
+        if seen == LEDE_PARAGRAPHS:
+            break
+        if not in_spans(end, noise):
+            seen += 1
+        end += len(paragraph) + 2
+    return max(end - 2, 0)
+
+
+def _report_text(
+    sentences: list[Sentence], noise: Mapping[str, list[tuple[int, int, str]]]
+) -> list[Sentence]:
+    """The sentences outside the articles' furniture (galleries, captions, notices)."""
+    return [s for s in sentences if not in_spans(s.start, noise.get(s.article_id, ()))]
 
 
 def build_report(
@@ -65,9 +84,11 @@ def build_report(
     named = [
         (a.text, known[a.id] if a.id in known else find_mentions(a, nlp=nlp)) for a in originals
     ]
-    sentences = story_sentences(originals)
+    noise = {a.id: noise_spans(a) for a in chosen}
+    sentences = _report_text(story_sentences(originals), noise)
     sim = similarity([s.text for s in sentences])
     mine = [c for c in claims if c.article_id in present]
+    reported = [c for c in mine if not in_spans(c.start, noise[c.article_id])]
     figures = {
         (c.article_id, c.start) for c in mine if c.quantity is not None and c.article_id in ids
     }
@@ -86,10 +107,10 @@ def build_report(
         articles=[_ref(a) for a in chosen],
         entities=entities,
         claim_groups=group_claims(
-            mine,
+            reported,
             story.syndicated,
             published={a.id: a.published_iso for a in chosen if a.published_iso},
-            ledes={a.id: _lede_end(a) for a in chosen},
+            ledes={a.id: _lede_end(a, noise[a.id]) for a in chosen},
         ),
         unique_details=unique_details(sentences, sim, figures),
         timeline=timeline(sentences, sim, {a.id: a for a in originals}),
