@@ -245,6 +245,16 @@ def test_one_article_gives_no_duplicate_claims() -> None:
     assert [c.quantity.text for c in claims if c.quantity] == ["43 degrees", "4K", "4K", "$300"]
 
 
+def test_no_one_hurt_is_a_count_of_none_that_a_rival_count_contradicts() -> None:
+    article = _article(
+        'The organisers said "no one was injured".',
+        "Police said two people were injured.",
+        "No one knows why.",
+    )
+    figures = [(c.quantity.low, c.measure, c.source) for c in extract_claims(article) if c.quantity]
+    assert figures == [(0, "wounded", "organisers"), (2, "people wounded", "Police")]
+
+
 def test_a_statement_without_a_figure_is_one_claim_per_attribution() -> None:
     claims = extract_claims(_article("The minister said the talks would resume next week."))
     assert len(claims) == 1

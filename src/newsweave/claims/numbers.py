@@ -161,7 +161,7 @@ _VAGUE_RE = re.compile(
 #: Where an amount may start: a digit, a sign, a currency or a number word.
 _START_RE = re.compile(
     r"(?<![\w.,])(?:\.?\d|[-−]\d|[$€£¥₹₩₽₪₦~<>≤≥]|[A-Z]{1,3}\s?\$|[A-Z]{2,3}\s?\d|Rs\.?\s?\d|Y=\d)"
-    r"|(?<![\w])(?i:minus|negative|a\s+(?:few|couple|dozen|hundred|thousand|million|billion|half"
+    r"|(?<![\w])(?i:minus|negative|no(?:\s+|-)one|nobody|a\s+(?:few|couple|dozen|hundred|thousand|million|billion|half"
     r"|third|quarter)|half|several|dozens?|hundreds|thousands|millions|billions|tens\s+of"
     rf"|{'|'.join([*_SMALL, *_TENS])})\b"
 )
@@ -183,6 +183,7 @@ _CHANGE_RE = re.compile(
     r"\s+$)"
 )
 _CUR_SIGNS = "$€£¥₹₩₽₪₦"
+_NONE_RE = re.compile(r"(?i:no(?:\s+|-)one|nobody)\b")
 #: Words before "pounds" that make them a weight.
 _WEIGHT_RE = re.compile(
     r"(?i:\b(?:weigh\w*|heav(?:y|ier|iest)|mass|payload)(?:\s+of)?(?:\s+[a-z]+){0,2}\s+)$"
@@ -374,6 +375,9 @@ def _read_amount(text: str, at: int) -> _Amount | None:
     elif m := _VAGUE_RE.match(text, at):
         low, high = _vague(m)
         end, vague, spelled = m.end(), True, True
+    elif m := _NONE_RE.match(text, at):
+        low = high = 0.0  # "no one was injured": a count of none, that a rival count contradicts
+        end, spelled = m.end(), True
     elif words := _words_number(text, at):
         low, end, fraction = words
         high = low
@@ -745,6 +749,8 @@ def parse_quantity(text: str) -> Quantity | None:
 
 #: Anything that may be a figure: a cheap test before reading one.
 _VAGUE_WORDS = [
+    "no one",
+    "nobody",
     "dozens?",
     "several",
     "hundred",
