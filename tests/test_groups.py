@@ -210,3 +210,47 @@ def test_bounds_that_rise_with_publication_time_are_evolving() -> None:
     assert group_claims([early, late])[0].relation == "agree"
     same = dict.fromkeys(times, "2016-11-09")
     assert group_claims([early, late], published=same)[0].relation == "agree"
+
+
+def test_a_hedge_reaches_as_far_as_its_digits_are_round() -> None:
+    def pair(a: str, va: float, b: str, vb: float) -> list[tuple[list[str], str]]:
+        return _shapes(
+            [
+                _claim(
+                    "a", "A", f"The plan costs {a}.", a, va, "plan (in dollars)", approximate=True
+                ),
+                _claim("b", "B", f"The plan costs {b}.", b, vb, "plan (in dollars)"),
+            ]
+        )
+
+    # "some $146 billion" names its billions: "$148.9 billion" contradicts it ...
+    assert pair("some $146 billion", 146e9, "$148.9 billion", 148.9e9) == [(["A", "B"], "conflict")]
+    # ... while "about $150 billion" is round to the ten billions and allows it
+    assert pair("about $150 billion", 150e9, "$148.9 billion", 148.9e9) == [(["A", "B"], "agree")]
+
+
+def test_a_count_over_a_stated_time_is_a_rate_compared_only_with_rates() -> None:
+    claims = [
+        _claim(
+            "a", "A", "More than 1,000 were killed in one week.", "More than 1,000", 1000, "killed"
+        ),
+        _claim(
+            "a", "A", "More than 1,000 were killed in one week.", "one week", 1, "killed (in weeks)"
+        ),
+        _claim("b", "B", "In all, 300 were killed.", "300", 300, "killed"),
+        _claim(
+            "c",
+            "C",
+            "Some 1,100 were killed in seven days.",
+            "1,100",
+            1100,
+            "killed",
+            approximate=True,
+        ),
+        _claim(
+            "c", "C", "Some 1,100 were killed in seven days.", "seven days", 7, "killed (in days)"
+        ),
+    ]
+    claims[0].quantity = Quantity(1000, None, False, "More than 1,000")
+    # the week's rate and the seven days' rate meet; the total stands apart
+    assert _shapes(claims) == [(["A", "C"], "agree"), (["B"], "unique")]

@@ -15,9 +15,11 @@ nothing; it is listed after the figures.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -34,8 +36,10 @@ from newsweave.story.model import ClaimGroup, Relation
 TIME_SLACK = 45
 #: Days before its article a figure's own date may lie and still be this story's.
 BACKGROUND_DAYS = 365
-#: How far a hedged figure ("about", "around") may be from its stated value.
+#: How far a hedged figure ("about", "around") may be from its stated value: a round
+#: number's tenth at most, a precise number's hundredth at least (see ``_margin``).
 APPROX_MARGIN = 0.1
+MIN_APPROX_MARGIN = 0.01
 _WORD_RE = re.compile(r"[^\W\d_]+")
 #: Words that say nothing about what a figure measures (the summary's TF-IDF uses the same list).
 _STOP = ENGLISH_STOP_WORDS | {"said", "says", "according", "year", "years"}
@@ -245,12 +249,28 @@ def _same_time(a: Claim, b: Claim) -> bool:
     return a.when is None or b.when is None or periods_overlap(a.when, b.when, TIME_SLACK)
 
 
+def _margin(value: float) -> float:
+    """How far a hedge reaches from ``value``: the precision its digits state.
+
+    "about 10,000" is a round number and may be 10 % off; "some $146 billion"
+    names its billions, so "$148.9 billion" contradicts it. Within
+    :data:`MIN_APPROX_MARGIN` and :data:`APPROX_MARGIN` of the value.
+    """
+    size = abs(value)
+    if size == 0:
+        return 0.0
+    step = 10.0 ** math.floor(math.log10(size))
+    while step > size * 1e-6 and abs(size / step - round(size / step)) > 1e-6:
+        step /= 10
+    return min(APPROX_MARGIN, max(MIN_APPROX_MARGIN, step / size))
+
+
 def widened(q: Quantity) -> Quantity:
     """A hedged figure as the range it allows; exact ones as they are."""
     if not q.approximate:
         return q
-    low = None if q.low is None else q.low * (1 - APPROX_MARGIN)
-    high = None if q.high is None else q.high * (1 + APPROX_MARGIN)
+    low = None if q.low is None else q.low * (1 - _margin(q.low))
+    high = None if q.high is None else q.high * (1 + _margin(q.high))
     return Quantity(low, high, True, q.text)
 
 
@@ -327,14 +347,24 @@ def _scope(claim: Claim) -> bool:
     return at >= 0 and _SCOPE_RE.search(claim.sentence[:at]) is not None
 
 
-def _scopes(claims: list[Claim]) -> set[int]:
+def _scopes(claims: list[Claim]) -> dict[int, str]:
     """The durations that say over what time another figure of their sentence
-    counts ("more than 1,000 killed in one week"): not figures to compare alone.
-    A duration that is itself the figure ("sentenced to three years") stays."""
+    counts ("more than 1,000 killed in one week"), each as the scope it gives:
+    not figures to compare alone. A duration that is itself the figure
+    ("sentenced to three years") stays."""
     counted = {(c.article_id, c.start) for c in claims if c.quantity and not _duration(c)}
-    return {
-        id(c) for c in claims if (c.article_id, c.start) in counted and _duration(c) and _scope(c)
-    }
+    found = {}
+    for c in claims:
+        if (c.article_id, c.start) in counted and _duration(c) and _scope(c):
+            q = _value(c)
+            span = q.low if q is not None and q.low is not None else None
+            found[id(c)] = f"per {span:g} s" if span is not None else "per some time"
+    return found
+
+
+def _rates(claims: list[Claim], scopes: dict[int, str]) -> dict[tuple[str, int], str]:
+    """The scope each sentence's counts are given over, by (article, sentence start)."""
+    return {(c.article_id, c.start): scope for c in claims if (scope := scopes.get(id(c)))}
 
 
 def _background(claim: Claim, published: Mapping[str, str]) -> bool:
@@ -377,6 +407,7 @@ def group_claims(
     groups: list[list[tuple[Claim, MeasureKey]]] = []
     originals = original_claims(claims, syndicated or {})
     scopes = _scopes(originals)
+    rates = _rates(originals, scopes)
     published = published or {}
     for claim in originals:
         if claim.quantity is None or not claim.measure or id(claim) in scopes:
@@ -384,6 +415,9 @@ def group_claims(
         if _background(claim, published):
             continue
         key = measure_key(claim.measure)
+        if rate := rates.get((claim.article_id, claim.start)):
+            # "1,000 killed in one week" is a rate: it compares with rates over as long
+            key = replace(key, unit=f"{key.unit or ''} {rate}".strip())
         for group in groups:
             if _joins(claim, key, group):
                 group.append((claim, key))
