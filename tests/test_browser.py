@@ -135,6 +135,7 @@ def test_story_shows_where_the_sources_differ(page: Any, server: str) -> None:
     _shot(page, "story")
     glance = page.locator("aside.glance")
     assert "disagree" in glance.inner_text()
+    assert glance.locator("q.said").first.is_visible()
     conflict = page.locator("section.group.conflict").first
     assert conflict.is_visible()
     text = conflict.inner_text()

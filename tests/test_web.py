@@ -396,6 +396,9 @@ def test_pages_render(client: TestClient, seed_story: dict[str, Any]) -> None:
     assert "Where the sources differ" in story and "Conflict" in story
     assert "4,000" in story and "1,200" in story
     assert 'mark class="claim conflict"' in story
+    # each disagreeing value comes with its sentence and its article's date
+    glance = story.split('aria-label="Disagreements at a glance"')[1].split("</aside>")[0]
+    assert '<q class="said">' in glance and "<time>" in glance
     article = client.get(f"/articles/{seed_story['articles'][0]['id']}").text
     assert "<details" in article and "Original source" in article
     results = client.get("/search", params={"q": "Kursk"})

@@ -74,6 +74,7 @@ def story_page(story_id: str, request: Request, state: State) -> HTMLResponse:
         "outlets": list(dict.fromkeys(outlets)),
         "groups": groups,
         "folded": folded,
+        "published": {a["id"]: a["published"] for a in report["articles"]},
         "conflicts": [g for g in groups if g["group"].relation == "conflict"],
         "counts": {r: sum(g["group"].relation == r for g in groups) for r in views.RELATION_ORDER},
         # Agreement needs two voices at least.

@@ -169,6 +169,7 @@ class FigureRow:
     source: str
     outlets: list[str]
     sentences: list[str]
+    articles: list[str] = field(default_factory=list)
 
     @property
     def range(self) -> str:
@@ -229,6 +230,8 @@ def group_views(groups: list[dict[str, Any]]) -> list[GroupView]:
                 row.outlets.append(outlet)
             if claim.get("sentence"):
                 row.sentences.append(claim["sentence"])
+            if claim.get("article_id") and claim["article_id"] not in row.articles:
+                row.articles.append(claim["article_id"])
         ordered = sorted(rows.values(), key=lambda r: r.middle)
         views.append(GroupView(group.get("measure") or "", group.get("relation", ""), ordered))
     views.sort(key=lambda g: (RELATION_ORDER.get(g.relation, 3), -len(g.outlets)))
