@@ -305,17 +305,23 @@ def relation(claims: list[Claim], published: Mapping[str, str] | None = None) ->
 
 def _evolves(
     dated: list[tuple[Claim, Quantity]],
-    clash: list[tuple[Claim, Claim]],
+    pairs: list[tuple[Claim, Claim]],
     published: Mapping[str, str],
 ) -> bool:
+    """Whether figures that differ were given at different times, growing as time passed.
+
+    Two articles dated to one day, without a time of day, are taken to be of
+    one moment: their order is not known.
+    """
     times = {c.article_id: published.get(c.article_id) for c, _ in dated}
     if any(
-        times[a.article_id] is None or times[a.article_id] == times[b.article_id] for a, b in clash
+        times[a.article_id] is None or times[a.article_id] == times[b.article_id] for a, b in pairs
     ):
         return False
     # in publication order each figure is no lower than any earlier one: tolls
     # and totals grow as reports come in; a figure that falls is a conflict
-    ordered = sorted(dated, key=lambda cq: str(times[cq[0].article_id]))
+    known = [(c, q) for c, q in dated if not _unknown(c)]
+    ordered = sorted(known, key=lambda cq: str(times[cq[0].article_id]))
     middles = [_anchor(q) for _, q in ordered]
     return middles == sorted(middles)
 
