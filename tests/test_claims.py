@@ -221,6 +221,7 @@ def test_names_year_spans_and_dates_are_no_counts_but_amounts_beside_dates_are()
         "This year's price is $33,790 versus last year's $32,280.",
         "Now 68,400 people have waited one to two years and 95,800 have waited longer.",
         "It paid a total of HK $216,925 for the 12 page report.",
+        "It sanctioned six shipping and trading companies.",
     )
     figures = [(c.quantity.text, c.measure) for c in extract_claims(article) if c.quantity]
     assert figures == [
@@ -231,6 +232,7 @@ def test_names_year_spans_and_dates_are_no_counts_but_amounts_beside_dates_are()
         ("95,800", "people"),
         ("HK $216,925", "(in hong kong dollars)"),
         ("12", "page"),
+        ("six", "companies"),
     ]
 
 

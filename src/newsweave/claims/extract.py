@@ -233,8 +233,16 @@ def _counted(span: Span) -> _Counted:
     ):
         noun = root.head
         after = span.doc[span.end] if span.end < len(span.doc) else None
-        if after is not None and after.i < noun.i and after.tag_ == "NN" and after.head == noun:
-            noun = after  # "the 12 page document" counts pages, as "12-page" would
+        if (
+            after is not None
+            and after.i < noun.i
+            and after.tag_ == "NN"
+            and after.head == noun
+            and noun.tag_ in ("NN", "NNP")
+        ):
+            # "the 12 page document": twelve cannot count one document, it counts
+            # pages, as "12-page" would ("six shipping companies" counts companies)
+            noun = after
     if noun is None:
         for token in span:
             for prep in token.children:
