@@ -201,6 +201,9 @@ def test_killed_and_wounded_counts_give_their_total_instead_of_parts() -> None:
     assert (total.quantity.low, total.quantity.high) == (35, 35)
     assert total.quantity.text == "10 soldiers were killed and another 25"
     assert total.source == "Officials"
+    # a vague part gives no total: the parts stay
+    vague = extract_claims(_article("Seven people died and dozens more were injured."))
+    assert [c.quantity.text for c in vague] == ["Seven", "dozens"]
 
 
 def test_dates_and_repeated_counts_are_not_claims_but_durations_are() -> None:

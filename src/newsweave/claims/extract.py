@@ -384,6 +384,8 @@ def _sum_casualties(a: _Fig, b: _Fig, text: str) -> Quantity | None:
     qa, qb = a.figure.quantity, b.figure.quantity
     if qa.low is None or qa.high is None or qb.low is None or qb.high is None:
         return None
+    if qa.low != qa.high or qb.low != qb.high:
+        return None  # "seven died and dozens were hurt": no total to state
     return Quantity(
         qa.low + qb.low,
         qa.high + qb.high,
