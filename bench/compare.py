@@ -367,9 +367,18 @@ def load_record(data: Path, stem: str) -> dict[str, Any]:
     return json.loads((data / "articles" / f"{stem}.json").read_text(encoding="utf-8"))
 
 
-def build(event: dict[str, Any], data: Path, nlp: Any) -> tuple[list[ClaimGroup], list[Claim]]:
-    """The story's report groups and all its claims, through the public code path."""
+def build(
+    event: dict[str, Any], data: Path, nlp: Any, *, copies: bool = False
+) -> tuple[list[ClaimGroup], list[Claim]]:
+    """The story's report groups and all its claims, through the public code path.
+
+    ``copies`` folds near-copies of one report (a wire story several sites carry)
+    as the grouper does (:class:`newsweave.cluster.dedup.CopyFinder`), so that
+    they count once.
+    """
     from newsweave.claims import extract_claims
+    from newsweave.cluster.config import GroupingConfig
+    from newsweave.cluster.dedup import CopyFinder
     from newsweave.story import build_report
 
     articles = [
@@ -377,7 +386,16 @@ def build(event: dict[str, Any], data: Path, nlp: Any) -> tuple[list[ClaimGroup]
     ]
     claims = [c for a in articles for c in extract_claims(a, nlp=nlp)]
     dated = sorted(articles, key=lambda a: (a.published is None, a.published or datetime.min))
-    story = Story(id=event["event"], title=dated[0].title, article_ids=[a.id for a in dated])
+    syndicated: dict[str, str] = {}
+    if copies:
+        finder = CopyFinder(GroupingConfig())
+        syndicated = {a.id: o for a in dated if (o := finder.find_and_add(a.id, a.text))}
+    story = Story(
+        id=event["event"],
+        title=dated[0].title,
+        article_ids=[a.id for a in dated],
+        syndicated=syndicated,
+    )
     report = build_report(story, articles, claims, nlp=nlp)
     return report.claim_groups, claims
 
@@ -452,6 +470,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the stories folder")
     parser.add_argument("--write", action="store_true", help="rewrite the docs section")
     parser.add_argument("--errors", type=Path, help="write error records (JSONL) here")
+    parser.add_argument(
+        "--copies", action="store_true", help="fold near-copies of one report, as the grouper does"
+    )
     args = parser.parse_args(argv)
     data = args.data.resolve()
     if not (data / "articles").is_dir():
@@ -465,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors: list[dict[str, Any]] = []
     for event in load_labels():
         started = time.perf_counter()
-        groups, claims = build(event, data, nlp)
+        groups, claims = build(event, data, nlp, copies=args.copies)
         score, errs = score_story(event, groups, claims)
         rows.append((event["event"], score))
         errors += errs
