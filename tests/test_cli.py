@@ -7,9 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rich.progress import Progress
 from typer.testing import CliRunner
 
-from newsweave.cli import app
+import newsweave.pipeline
+from newsweave.cli import REPORT_BAR_FROM, _report_bar, app
+from newsweave.models import Story
 
 from .conftest import BACKENDS, database
 
@@ -398,3 +401,36 @@ def test_batch_then_resume(tmp_path: Path) -> None:
     assert again.exit_code == 0, again.output
     assert "already done" in again.output and "0 newly stored" in again.output
     assert any(len(s["articles"]) == 3 for s in _stories(url))
+
+
+def test_story_is_served_from_the_stored_report(
+    sample_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story_id = _seed_story(sample_db)["id"]
+    before = invoke("story", story_id, "--markdown", "--db", sample_db)
+    as_json = invoke("story", story_id, "--json", "--db", sample_db)
+
+    def no_building(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report was built again")
+
+    # Ingest built and stored every story's report: reading one builds nothing.
+    monkeypatch.setattr(newsweave.pipeline, "build_report", no_building)
+    again = invoke("story", story_id, "--markdown", "--db", sample_db)
+    assert again.exit_code == 0, again.output
+    assert again.output == before.output
+    assert invoke("story", story_id, "--json", "--db", sample_db).output == as_json.output
+    # A recluster that gives the same stories keeps their reports.
+    assert invoke("recluster", "--db", sample_db).exit_code == 0
+
+
+def test_report_bar_shows_only_for_many_reports() -> None:
+    bar = Progress()
+    advance = _report_bar(bar)
+    story = Story("s", "A story with a title far longer than the bar shows", ["a"])
+    advance(story, 1, REPORT_BAR_FROM - 1)
+    assert bar.tasks == []
+    advance(story, 1, REPORT_BAR_FROM)
+    advance(story, 2, REPORT_BAR_FROM)
+    (task,) = bar.tasks
+    assert (task.completed, task.total) == (2, REPORT_BAR_FROM)
+    assert task.description == "A story with a title far long..."

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import newsweave.pipeline
 from newsweave import Newsweave, NewsweaveError, NotFoundError, extract_paths
-from newsweave.models import Rejection
+from newsweave.models import Rejection, Story
+from newsweave.pipeline import report_key
+from newsweave.story import StoryReport, build_report, render, report_to_dict
+from newsweave.story.render import report_from_dict
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
 
@@ -127,3 +133,172 @@ def test_a_crash_on_one_page_is_kept_as_its_rejection(
     assert rejected.reason == "processing_error"
     assert "ValueError: second must be in 0..59" in rejected.detail
     assert len(report.added) == nw.stats()["articles"] >= 10
+
+
+# -- stored story reports ------------------------------------------------------------
+
+
+def _seed_story(nw: Newsweave) -> Story:
+    """The story of the three seed pages (examples/pages/0*_*.txt)."""
+    seeds = {p.name for p in SAMPLES.glob("0*_*.txt")}
+    (story,) = [
+        s for s in nw.stories() if seeds & {Path(a.source).name for a in nw.articles(s.article_ids)}
+    ]
+    return story
+
+
+def _fresh(nw: Newsweave, story: Story) -> StoryReport:
+    """The story's report built now, bypassing the store."""
+    ids = story.article_ids
+    return build_report(
+        story, nw.articles(ids), nw.store.claims(ids), mentions=nw.store.mentions(ids)
+    )
+
+
+def _count_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the id of every story whose report is built from here on."""
+    built: list[str] = []
+    real = newsweave.pipeline.build_report
+
+    def counting(story: Story, *args: Any, **kwargs: Any) -> StoryReport:
+        built.append(story.id)
+        return real(story, *args, **kwargs)
+
+    monkeypatch.setattr(newsweave.pipeline, "build_report", counting)
+    return built
+
+
+def test_report_round_trips_through_its_dict(nw: Newsweave) -> None:
+    nw.ingest([SAMPLES])
+    report = _fresh(nw, _seed_story(nw))
+    assert report.claim_groups
+    assert report_from_dict(report_to_dict(report)) == report
+    assert report_from_dict(json.loads(json.dumps(report_to_dict(report)))) == report
+    # What the seeds may not hold: a folded group, an evolving one, a claim with no figure.
+    first, *rest = report.claim_groups
+    claim = replace(first.claims[0], quantity=None, when="2025-02-27", chain=["A", "B", "C"])
+    varied = replace(
+        report,
+        claim_groups=[
+            replace(first, relation="evolving", folded=True, claims=[claim, *first.claims]),
+            *rest,
+        ],
+    )
+    assert report_from_dict(json.loads(json.dumps(report_to_dict(varied)))) == varied
+
+
+def test_ingest_stores_reports_and_reads_use_them(
+    nw: Newsweave, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nw.ingest([SAMPLES])
+    stories = nw.stories()
+    assert nw.store.report_keys() == {s.id: report_key(s) for s in stories}
+    seed = _seed_story(nw)
+    expected = _fresh(nw, seed)
+    built = _count_builds(monkeypatch)
+    assert nw.report(seed.id) == expected
+    assert nw.report_dict(seed.id) == report_to_dict(expected)
+    assert built == []  # served as stored
+    # An ingest that changes nothing, and a recluster that gives the same stories, build none.
+    nw.ingest([SAMPLES])
+    nw.recluster()
+    assert built == []
+
+
+def test_regroup_that_changes_members_changes_the_report(
+    nw: Newsweave, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nw.ingest([SAMPLES])
+    seed = _seed_story(nw)
+    assert len(nw.report(seed.id).articles) == 3
+    built = _count_builds(monkeypatch)
+
+    # A regroup that takes one article out of the story (written as any regroup is).
+    kept, moved = seed.article_ids[:2], seed.article_ids[2]
+    smaller = replace(seed, article_ids=kept, syndicated={})
+    nw.store.replace_stories([smaller, Story("split", "Split", [moved])], article_ids=[moved])
+    report = nw.report(seed.id)
+    assert [a.id for a in report.articles] == kept  # never the stored three-article report
+    assert report == _fresh(nw, nw.story(seed.id))
+    assert built == [seed.id]
+    assert nw.report(seed.id) == report and built == [seed.id]  # the rebuilt one was stored
+
+    # The recluster puts it back, and rebuilds just the stories whose members changed.
+    built.clear()
+    nw.recluster()
+    assert sorted(built) == [seed.id]
+    assert len(nw.report(seed.id).articles) == 3
+    assert nw.store.report_keys() == {s.id: report_key(s) for s in nw.stories()}
+
+
+def test_new_report_code_gives_new_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    story = Story(id="s", title="t", article_ids=["a", "b"])
+    old_key = report_key(story)
+    assert len(render.code_fingerprint()) == 64
+    monkeypatch.setattr(render, "code_fingerprint", lambda: "0" * 64)
+    assert report_key(story) != old_key
+
+
+def test_report_version_bump_rebuilds(nw: Newsweave, monkeypatch: pytest.MonkeyPatch) -> None:
+    nw.ingest([SAMPLES])
+    seed = _seed_story(nw)
+    old_key = report_key(seed)
+    built = _count_builds(monkeypatch)
+    monkeypatch.setattr(render, "REPORT_VERSION", render.REPORT_VERSION + 1)
+    assert report_key(seed) != old_key
+    nw.report(seed.id)
+    assert built == [seed.id]
+    assert nw.store.report_keys()[seed.id] == report_key(seed)
+    # The refresh after a recluster rebuilds the rest, and then nothing.
+    nw.recluster()
+    assert sorted(built) == sorted(s.id for s in nw.stories())
+    nw.recluster()
+    assert len(built) == len(nw.stories())
+
+
+def test_crash_mid_report_rebuild_loses_nothing(
+    nw: Newsweave, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = newsweave.pipeline.build_report
+    calls = {"n": 0}
+
+    def crash_on_third(story: Story, *args: Any, **kwargs: Any) -> StoryReport:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # as if the process were killed here
+        return real(story, *args, **kwargs)
+
+    monkeypatch.setattr(newsweave.pipeline, "build_report", crash_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        nw.ingest([SAMPLES])
+    monkeypatch.setattr(newsweave.pipeline, "build_report", real)
+    with Newsweave(f"sqlite:///{tmp_path / 'clean.db'}") as clean:
+        clean.ingest([SAMPLES])
+        # Every article and story is there; two reports were stored whole, the rest not at all.
+        assert nw.stats() == clean.stats()
+        assert [s.article_ids for s in nw.stories()] == [s.article_ids for s in clean.stories()]
+        stored = nw.store.report_keys()
+        assert len(stored) == 2
+        for story in nw.stories():
+            if story.id in stored:
+                assert nw.store.report(story.id, report_key(story)) == clean.report_dict(story.id)
+        # A rerun has nothing new; reading each report builds the missing ones, same as clean.
+        assert nw.ingest([SAMPLES]).added == []
+        for story in nw.stories():
+            assert nw.report(story.id) == clean.report(story.id)
+        assert nw.store.report_keys() == clean.store.report_keys()
+
+
+def test_a_crash_in_the_report_code_does_not_sink_the_ingest(
+    nw: Newsweave, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> StoryReport:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(newsweave.pipeline, "build_report", broken)
+    report = nw.ingest([SAMPLES])
+    assert report.ok and report.stories == len(nw.stories())
+    assert nw.store.report_keys() == {}
+    # The error surfaces where the report is asked for.
+    with pytest.raises(ZeroDivisionError):
+        nw.report(nw.stories()[0].id)

@@ -782,3 +782,82 @@ def test_add_rejections_keeps_each_once(store: Store) -> None:
     assert store.add_rejections(gone) == 0
     assert store.add_rejections([]) == 0
     assert store.stats()["rejected"] == 2
+
+
+# -- story reports -----------------------------------------------------------------
+
+
+def _report(story_id: str, n: int = 1) -> dict[str, object]:
+    """A small JSON-ready report, with the kinds of value a real one holds."""
+    return {
+        "id": story_id,
+        "title": "Quake — “eyewitnesses”",
+        "figures": [{"low": 3000, "high": 3000.5, "approximate": None, "n": n}],
+        "unique_details": {"Wire": ["z first"], "Coast Times": ["a second"]},
+    }
+
+
+def test_story_reports_are_kept_under_their_key(store: Store) -> None:
+    for article_id in ("a1", "a2"):
+        add_article(store, article_id)
+    store.replace_stories([Story("quake", "Quake", ["a1", "a2"])])
+    assert store.report("quake", "k1") is None
+    assert store.report_keys() == {}
+
+    assert store.save_report("quake", "k1", _report("quake"))
+    assert store.report("quake", "k1") == _report("quake")
+    # The same JSON back, keys in the order written (the brief lists outlets so).
+    assert list(store.report("quake", "k1")["unique_details"]) == ["Wire", "Coast Times"]  # type: ignore[index]
+    # Another key is another build: the stored one is stale and never handed out.
+    assert store.report("quake", "k2") is None
+    assert store.report_keys() == {"quake": "k1"}
+    assert store.report_keys(["quake", "nope"]) == {"quake": "k1"}
+    assert store.report_keys([]) == {}
+
+    # Saving again replaces, whole.
+    assert store.save_report("quake", "k2", _report("quake", 2))
+    assert store.report("quake", "k1") is None
+    assert store.report("quake", "k2") == _report("quake", 2)
+    # A story no longer stored gets no report.
+    assert not store.save_report("gone", "k1", _report("gone"))
+    assert store.report_keys() == {"quake": "k2"}
+
+
+def test_story_reports_go_with_their_story(store: Store) -> None:
+    for article_id in ("a1", "a2", "a3"):
+        add_article(store, article_id)
+    store.replace_stories([Story("s1", "One", ["a1"]), Story("s2", "Two", ["a2"])])
+    store.save_report("s1", "k1", _report("s1"))
+    store.save_report("s2", "k2", _report("s2"))
+
+    # s1 absorbs s2 (an incremental regroup): s2's report goes, s1's stays for its key to judge.
+    store.save_grouping([Story("s1", "One", ["a1", "a2", "a3"])], b"state", 1)
+    assert store.report_keys() == {"s1": "k1"}
+
+    # A full regroup that writes s1 again keeps its row; one that drops it drops the row.
+    store.replace_stories([Story("s1", "One", ["a1", "a2", "a3"])])
+    assert store.report_keys() == {"s1": "k1"}
+    store.replace_stories([Story("s3", "Three", ["a1", "a2", "a3"])])
+    assert store.report_keys() == {}
+
+
+def test_new_claims_drop_the_story_report(store: Store) -> None:
+    add_article(store, "a1")
+    add_article(store, "a2")
+    store.replace_stories([Story("s1", "One", ["a1"]), Story("s2", "Two", ["a2"])])
+    store.save_report("s1", "k1", _report("s1"))
+    store.save_report("s2", "k2", _report("s2"))
+    store.replace_claims("a1", [Claim("a1", "Nothing happened.", 0, 17, source="police")])
+    # Built from the old claims, which its key cannot tell: gone. The other story's stays.
+    assert store.report_keys() == {"s2": "k2"}
+
+
+def test_save_report_is_all_or_nothing(store: Store) -> None:
+    add_article(store, "a1")
+    store.replace_stories([Story("s1", "One", ["a1"])])
+    store.save_report("s1", "k1", _report("s1"))
+    # A report that cannot be written (not JSON) leaves the old one as it was.
+    with pytest.raises((StoreError, TypeError, ValueError)):
+        store.save_report("s1", "k2", {"bad": object()})
+    assert store.report_keys() == {"s1": "k1"}
+    assert store.report("s1", "k1") == _report("s1")

@@ -20,8 +20,9 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+import newsweave.pipeline
 from newsweave import Newsweave
-from newsweave.models import Article, Claim, Quantity
+from newsweave.models import Article, Claim, Quantity, Story
 from newsweave.web import charts, create_app, views
 from newsweave.web.app import DEFAULT_MAX_BODY_BYTES
 
@@ -563,3 +564,38 @@ def test_coverage_counts_articles_per_day() -> None:
     assert [b.label for b in chart.bars] == ["2025-02-27: 2 articles", "2025-03-01: 1 article"]
     assert chart.undated == 1 and (chart.start, chart.end) == ("2025-02-27", "2025-03-01")
     assert charts.coverage([None]).bars == []
+
+
+def test_story_reads_use_the_stored_report(
+    sample_db: str, seed_story: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_building(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report was built again")
+
+    monkeypatch.setattr(newsweave.pipeline, "build_report", no_building)
+    # A new app has nothing in memory: what it serves comes from the store.
+    with TestClient(create_app(sample_db, token=TOKEN)) as fresh:
+        report = fresh.get(f"/api/stories/{seed_story['id']}")
+        assert report.status_code == 200 and report.json()["id"] == seed_story["id"]
+        assert fresh.get(f"/stories/{seed_story['id']}").status_code == 200
+        assert fresh.get(f"/api/stories/{seed_story['id']}/claims").status_code == 200
+
+
+def test_a_regrouped_story_is_served_its_new_report(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'regroup.db'}"
+    with Newsweave(url) as nw:
+        nw.ingest([SAMPLES])
+        story = next(s for s in nw.stories() if len(s.article_ids) == 3)
+    with TestClient(create_app(url, token=TOKEN)) as c:
+        path = f"/api/stories/{story.id}"
+        assert len(c.get(path).json()["articles"]) == 3
+        assert len(c.get(f"/stories/{story.id}").text) > 0
+        with Newsweave(url) as nw:
+            kept, moved = story.article_ids[:2], story.article_ids[2]
+            smaller = Story(story.id, story.title, kept)
+            nw.store.replace_stories(
+                [smaller, Story("split", "Split", [moved])], article_ids=[moved]
+            )
+        # Neither the stored report nor the one in memory: the story's members changed.
+        assert [a["id"] for a in c.get(path).json()["articles"]] == kept
+        assert c.get("/api/stories/split").json()["articles"][0]["id"] == moved

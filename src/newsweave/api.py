@@ -20,13 +20,17 @@ from newsweave.models import Article, Page, Rejection, Story, iso
 from newsweave.pipeline import (
     IngestReport,
     Progress,
+    ReportProgress,
     extract_page,
     ingest,
     ingest_pages,
+    refresh_reports,
     regroup,
+    story_report,
+    story_report_dict,
 )
 from newsweave.store import SearchHit, Store
-from newsweave.story import StoryReport, build_report
+from newsweave.story import StoryReport
 
 
 class Newsweave:
@@ -56,25 +60,46 @@ class Newsweave:
         *,
         reference_time: datetime | None = None,
         progress: Progress | None = None,
+        report_progress: ReportProgress | None = None,
     ) -> IngestReport:
-        """Store the articles of every page under ``paths`` and regroup stories."""
+        """Store the articles of every page under ``paths``, regroup stories, rebuild reports.
+
+        ``progress`` is called after each input file, ``report_progress`` after
+        each report of a changed story is rebuilt and stored.
+        """
         return ingest(
             self.store,
             paths,
             reference_time=reference_time,
             max_bytes=self.settings.max_page_bytes,
             progress=progress,
+            report_progress=report_progress,
         )
 
     def ingest_pages(
-        self, items: Iterable[Page | Rejection], *, reference_time: datetime | None = None
+        self,
+        items: Iterable[Page | Rejection],
+        *,
+        reference_time: datetime | None = None,
+        report_progress: ReportProgress | None = None,
     ) -> IngestReport:
         """Store pages that did not come from files (fetched, uploaded), then group."""
-        return ingest_pages(self.store, items, reference_time=reference_time)
+        return ingest_pages(
+            self.store, items, reference_time=reference_time, report_progress=report_progress
+        )
 
-    def recluster(self, *, since: datetime | None = None) -> list[Story]:
-        """Rebuild stories from the stored articles (published since ``since``)."""
-        return regroup(self.store, since=since)
+    def recluster(
+        self, *, since: datetime | None = None, report_progress: ReportProgress | None = None
+    ) -> list[Story]:
+        """Rebuild stories from the stored articles (published since ``since``).
+
+        Then every story's report that is not current (its members changed, or
+        it was never built) is rebuilt and stored, ``report_progress`` called
+        after each; reports of stories that came out the same are kept.
+        """
+        stories = regroup(self.store, since=since)
+        refresh_reports(self.store, [s.id for s in stories], progress=report_progress)
+        return stories
 
     def stories(self) -> list[Story]:
         """Every story, most recently reported first."""
@@ -107,12 +132,19 @@ class Newsweave:
         return article
 
     def report(self, story_id: str) -> StoryReport:
-        """The cross-source comparison of one story: claims, entities, timeline, summary."""
-        story = self.story(story_id)
-        ids = story.article_ids
-        return build_report(
-            story, self.articles(ids), self.store.claims(ids), mentions=self.store.mentions(ids)
-        )
+        """The cross-source comparison of one story: claims, entities, timeline, summary.
+
+        The stored report when it is current (built since the story last
+        changed, by this report version), else built now and stored.
+        """
+        return story_report(self.store, self.story(story_id))
+
+    def report_dict(self, story_id: str) -> dict[str, Any]:
+        """:meth:`report` as JSON-ready data (:func:`~newsweave.story.report_to_dict`).
+
+        A current stored report comes back as stored, with no conversion.
+        """
+        return story_report_dict(self.store, self.story(story_id))
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search over article titles and bodies, best match first."""

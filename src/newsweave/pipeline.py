@@ -18,26 +18,38 @@ date; one older than that (its stories have left the live index) makes the
 ingest rebuild everything in publication order instead, as :func:`regroup`
 (``newsweave recluster``) does, so backfilled archives are grouped as if they
 had come on time.
+
+Story reports are built when a story changes, not when one is read: after an
+ingest (or a regroup) the stories whose members changed get their report
+rebuilt and stored (:func:`refresh_reports`), each under a key that says what it
+was built from (:func:`report_key`). Reading one (:func:`story_report`) is then
+a lookup; a report whose key is not the story's current one is never served
+but built again and stored, as is a missing one (a store from before reports
+were kept, or a run stopped half-way through its reports).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from newsweave.claims import extract_claims, find_mentions
 from newsweave.cluster import GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
-from newsweave.errors import NewsweaveError, PageError
+from newsweave.errors import NewsweaveError, PageError, StoreError
 from newsweave.extract import extract
 from newsweave.ingest import discover, read_file
-from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
+from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, iso, sort_time
 from newsweave.store import Store
+from newsweave.story import StoryReport, build_report, render
+from newsweave.story.render import report_from_dict, report_to_dict
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -112,6 +124,10 @@ class IngestReport:
 #: Called once per input file, after it is done: (path, files done, files in all).
 Progress = Callable[[Path | None, int, int], None]
 
+#: Called before each story report is built and after it is stored:
+#: (the story, reports done, reports to build in all).
+ReportProgress = Callable[[Story, int, int], None]
+
 
 def ingest(
     store: Store,
@@ -120,12 +136,15 @@ def ingest(
     reference_time: datetime | None = None,
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    reports: bool = True,
+    report_progress: ReportProgress | None = None,
 ) -> IngestReport:
     """Read, extract and store every page under ``paths``, then regroup stories.
 
     Idempotent by content hash: pages already in the store are counted and
     skipped. Bad inputs are stored as rejections with their reason and never
-    stop the run.
+    stop the run. Then the reports of the stories that changed are rebuilt and
+    stored (unless ``reports`` is false), calling ``report_progress`` after each.
     """
     report = IngestReport()
     found = list(discover(paths))
@@ -138,7 +157,7 @@ def ingest(
         _consume(store, report, read_file(path, **read_options), reference_time)
         if progress:
             progress(path, done, len(files))
-    return _finish(store, report)
+    return _finish(store, report, reports=reports, report_progress=report_progress)
 
 
 def ingest_pages(
@@ -146,11 +165,13 @@ def ingest_pages(
     items: Iterable[Page | Rejection],
     *,
     reference_time: datetime | None = None,
+    reports: bool = True,
+    report_progress: ReportProgress | None = None,
 ) -> IngestReport:
     """Like :func:`ingest`, for pages that come from elsewhere (fetched, uploaded)."""
     report = IngestReport()
     _consume(store, report, items, reference_time)
-    return _finish(store, report)
+    return _finish(store, report, reports=reports, report_progress=report_progress)
 
 
 def _consume(
@@ -170,9 +191,17 @@ def _consume(
             _store_page(store, report, item, reference_time)
 
 
-def _finish(store: Store, report: IngestReport) -> IngestReport:
+def _finish(
+    store: Store,
+    report: IngestReport,
+    *,
+    reports: bool = True,
+    report_progress: ReportProgress | None = None,
+) -> IngestReport:
     # Not only this run's articles: those a crashed run stored but never grouped too.
-    update_stories(store)
+    touched = update_stories(store)
+    if reports and touched:
+        refresh_reports(store, [s.id for s in touched], progress=report_progress)
     report.stories = store.stats()["stories"]
     return report
 
@@ -245,3 +274,127 @@ def update_stories(store: Store, *, config: GroupingConfig | None = None) -> lis
     touched = grouper.touched()
     store.save_grouping(touched, grouper.state(), STATE_VERSION)
     return touched
+
+
+# -- story reports ---------------------------------------------------------------
+
+
+def report_key(story: Story) -> str:
+    """What a story's report is built from, as a hash: stored reports are kept under it.
+
+    Everything of the story that :func:`~newsweave.story.build_report` reads
+    (its members in order, title, dates and syndication links) and
+    :data:`newsweave.story.render.REPORT_VERSION` and
+    :func:`~newsweave.story.render.code_fingerprint`, the version of the report
+    code. Articles never change once stored (an id is its page's hash) and
+    their claims and mentions are written with them, so the same key means the
+    same report; a regroup that changes the members, or a new report version,
+    changes it.
+    """
+    basis = {
+        "version": render.REPORT_VERSION,
+        "code": render.code_fingerprint(),
+        "articles": story.article_ids,
+        "title": story.title,
+        "first_published": iso(story.first_published),
+        "last_published": iso(story.last_published),
+        "syndicated": sorted(story.syndicated.items()),
+    }
+    text = json.dumps(basis, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_story_report(store: Store, story: Story) -> StoryReport:
+    """Build ``story``'s report from its stored articles, claims and mentions, and store it.
+
+    The report is stored under the key of the story as given, which is what it
+    was built from; if the story changed meanwhile, the next read sees another
+    key and builds again. A failure to store (a locked or read-only database)
+    is logged, not raised: the report is still right, only not kept.
+    """
+    ids = story.article_ids
+    report = build_report(
+        story, list(store.articles(ids=ids)), store.claims(ids), mentions=store.mentions(ids)
+    )
+    try:
+        store.save_report(story.id, report_key(story), report_to_dict(report))
+    except StoreError as exc:
+        logger.warning("report of story %s built but not stored: %s", story.id, exc)
+    return report
+
+
+def story_report(store: Store, story: Story) -> StoryReport:
+    """``story``'s report: the stored one when it is current, else built now and stored."""
+    stored = _stored(store, story)
+    if stored is not None:
+        try:
+            return report_from_dict(stored)
+        except (KeyError, TypeError, ValueError):
+            # Another shape: saved by code that changed without a REPORT_VERSION bump.
+            logger.warning("stored report of story %s is unreadable; building it", story.id)
+    return build_story_report(store, story)
+
+
+def story_report_dict(store: Store, story: Story) -> dict[str, Any]:
+    """:func:`story_report` as :func:`~newsweave.story.report_to_dict` gives it.
+
+    A current stored report is returned as stored, without building the
+    dataclasses only to take them apart again (what the web app serves).
+    """
+    stored = _stored(store, story)
+    if stored is not None:
+        return stored
+    return report_to_dict(build_story_report(store, story))
+
+
+def _stored(store: Store, story: Story) -> dict[str, Any] | None:
+    return store.report(story.id, report_key(story))
+
+
+#: Up to this many stories are read one by one; more, and all are read at once.
+_FEW_STORIES = 50
+
+
+def refresh_reports(
+    store: Store,
+    story_ids: Iterable[str] | None = None,
+    *,
+    progress: ReportProgress | None = None,
+) -> int:
+    """Rebuild and store the reports of these stories (all if ``None``) that are not current.
+
+    A story whose stored report has its current key is left alone, so calling
+    this after a regroup rebuilds only the stories whose members changed, and
+    calling it again rebuilds nothing. Stories no longer stored are skipped.
+    Each report is stored in its own transaction as soon as it is built: a run
+    stopped half-way keeps the reports done, and the rest are built on their
+    first read or by a refresh that takes them in (``newsweave recluster``
+    takes in every story). A report that fails to build (a bug) is
+    logged and left out, as a page that fails is kept aside: the stories are
+    stored already, and reading that report raises the error
+    (``NEWSWEAVE_DEBUG=1`` raises it here). Returns how many were built.
+    """
+    wanted = None if story_ids is None else list(dict.fromkeys(story_ids))
+    if wanted is None or len(wanted) > _FEW_STORIES:
+        chosen = None if wanted is None else set(wanted)
+        stories = [s for s in store.stories() if chosen is None or s.id in chosen]
+    else:
+        stories = [s for sid in wanted if (s := store.story(sid)) is not None]
+    keys = store.report_keys(None if story_ids is None else [s.id for s in stories])
+    stale = [s for s in stories if keys.get(s.id) != report_key(s)]
+    built = 0
+    for done, story in enumerate(stale, 1):
+        if progress:
+            progress(story, done - 1, len(stale))  # a big story takes seconds: say which
+        try:
+            build_story_report(store, story)
+            built += 1
+        except Exception:  # a bug in the report code must not sink the ingest
+            if os.environ.get("NEWSWEAVE_DEBUG"):
+                raise
+            # Nothing is stored: reading the report builds it, and says why it fails.
+            logger.warning("report of story %s failed; left to its first read", story.id)
+            logger.debug("report of story %s failed", story.id, exc_info=True)
+        if progress:
+            progress(story, done, len(stale))
+    return built

@@ -26,9 +26,9 @@ from rich.table import Table
 
 from newsweave.api import Newsweave, extract_paths
 from newsweave.errors import NewsweaveError
-from newsweave.models import Article, Rejection, iso
-from newsweave.pipeline import IngestReport
-from newsweave.story import report_to_dict, report_to_markdown
+from newsweave.models import Article, Rejection, Story, iso
+from newsweave.pipeline import IngestReport, ReportProgress
+from newsweave.story import report_to_markdown
 
 app = typer.Typer(
     name="newsweave",
@@ -113,8 +113,36 @@ def ingest_command(
         def advance(path: Path | None, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=_short(path))
 
-        report = nw.ingest(paths, reference_time=reference_time, progress=advance)
+        report = nw.ingest(
+            paths,
+            reference_time=reference_time,
+            progress=advance,
+            report_progress=_report_bar(bar),
+        )
     _print_report(report)
+
+
+#: Reports to rebuild from which a bar shows their progress; fewer take a moment.
+REPORT_BAR_FROM = 3
+
+
+def _report_bar(bar: Progress) -> ReportProgress:
+    """A progress callback that shows the rebuilding of story reports on ``bar``.
+
+    The task appears when the first report starts, and only when there are
+    :data:`REPORT_BAR_FROM` or more to build; it names the story in hand, since a
+    big story's report takes seconds.
+    """
+    task: list[Any] = []
+
+    def advance(story: Story, done: int, total: int) -> None:
+        if total < REPORT_BAR_FROM:
+            return
+        if not task:
+            task.append(bar.add_task("story reports", total=total))
+        bar.update(task[0], completed=done, total=total, description=_short_text(story.title))
+
+    return advance
 
 
 def _print_report(report: IngestReport) -> None:
@@ -149,8 +177,11 @@ def _progress() -> Progress:
 
 
 def _short(path: Path | None) -> str:
-    name = path.name if path else ""
-    return name if len(name) <= 32 else name[:29] + "..."
+    return _short_text(path.name if path else "")
+
+
+def _short_text(text: str) -> str:
+    return text if len(text) <= 32 else text[:29] + "..."
 
 
 @app.command("extract")
@@ -252,12 +283,18 @@ def story_command(
         bool, typer.Option("--markdown", help="Print a Markdown brief.")
     ] = False,
 ) -> None:
-    """Compare one story across its sources: figures, who said them, timeline, summary."""
+    """Compare one story across its sources: figures, who said them, timeline, summary.
+
+    The report is the one stored when the story last changed; one not stored
+    yet (or built from other articles or an older report version) is built and
+    stored now, which takes a few seconds for a big story.
+    """
     with _open(db) as nw:
+        if as_json:
+            _echo_json(nw.report_dict(story_id))
+            return
         report = nw.report(story_id)
-    if as_json:
-        _echo_json(report_to_dict(report))
-    elif as_markdown:
+    if as_markdown:
         typer.echo(report_to_markdown(report))
     else:
         out.print(Markdown(report_to_markdown(report)), soft_wrap=False)
@@ -357,9 +394,9 @@ def recluster_command(
         datetime | None, typer.Option("--since", help="Only articles published since then.")
     ] = None,
 ) -> None:
-    """Rebuild the stories from the stored articles."""
-    with _open(db) as nw:
-        stories = nw.recluster(since=since)
+    """Rebuild the stories from the stored articles, and the reports of those that changed."""
+    with _open(db) as nw, _progress() as bar:
+        stories = nw.recluster(since=since, report_progress=_report_bar(bar))
     out.print(f"{_count(len(stories), 'story', 'stories')}.")
 
 
@@ -390,7 +427,8 @@ def fetch_command(
             rate_per_host=rate,
             max_bytes=nw.settings.max_page_bytes,
         )
-        report = nw.ingest_pages(pages)
+        with _progress() as bar:
+            report = nw.ingest_pages(pages, report_progress=_report_bar(bar))
     _print_report(report)
 
 

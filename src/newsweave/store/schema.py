@@ -194,3 +194,20 @@ grouper_state = sa.Table(
     sa.Column("state", sa.LargeBinary, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Each story's report (newsweave.story.build_report) as report_to_dict gives it,
+# built when the story changes so that reading one is a lookup. ``key`` says what
+# it was built from (newsweave.pipeline.report_key: the story's members, title
+# and dates, and the report code's REPORT_VERSION): a report whose key is not the
+# story's current one is stale and is never served. No foreign key to stories: a
+# full regroup deletes every story and writes them again, and a report whose
+# story comes back with the same members is still good; the store drops those
+# whose story is gone when it writes stories.
+story_reports = sa.Table(
+    "story_reports",
+    metadata,
+    sa.Column("story_id", sa.String, primary_key=True),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("report", sa.JSON, nullable=False),
+    sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
+)

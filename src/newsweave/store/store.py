@@ -1,4 +1,4 @@
-"""The store: pages, articles, rejections, stories and claims in one database.
+"""The store: pages, articles, rejections, stories, claims and reports in one database.
 
 SQLite (a file, the default) or PostgreSQL (by URL), through SQLAlchemy Core.
 Every write is one short transaction, so a crash leaves the store as of the
@@ -412,8 +412,17 @@ class Store:
                 ~sa.exists().where(schema.story_articles.c.story_id == schema.stories.c.id)
             )
         )
-        if not stories:
-            return
+        if stories:
+            self._insert_stories(conn, stories, now)
+        # Reports of stories merged away or emptied; those of stories written
+        # again are kept, for their key to judge.
+        reports = schema.story_reports
+        conn.execute(
+            reports.delete().where(~sa.exists().where(schema.stories.c.id == reports.c.story_id))
+        )
+
+    def _insert_stories(self, conn: sa.Connection, stories: list[Story], now: datetime) -> None:
+        """Write ``stories`` (new or again) with their members, within the caller's transaction."""
         insert = self._insert(schema.stories)
         conn.execute(
             insert.on_conflict_do_update(
@@ -490,12 +499,24 @@ class Store:
     # -- claims --------------------------------------------------------------
 
     def replace_claims(self, article_id: str, claims: list[Claim]) -> None:
-        """Replace all claims of one article with ``claims``."""
+        """Replace all claims of one article with ``claims``.
+
+        The stored report of the article's story goes with the old claims: it
+        was built from them and its key cannot tell.
+        """
         _check_owned(article_id, claims)
+        members = schema.story_articles
         with self._write() as conn:
             conn.execute(schema.claims.delete().where(schema.claims.c.article_id == article_id))
             if claims:
                 conn.execute(schema.claims.insert(), [claim_row(claim) for claim in claims])
+            conn.execute(
+                schema.story_reports.delete().where(
+                    schema.story_reports.c.story_id.in_(
+                        sa.select(members.c.story_id).where(members.c.article_id == article_id)
+                    )
+                )
+            )
 
     def claims(self, article_ids: Iterable[str]) -> list[Claim]:
         """The claims of these articles, by article id then position in the text."""
@@ -530,6 +551,60 @@ class Store:
             for row in conn.execute(query):
                 found.setdefault(row.article_id, []).append(mention_from_row(row._mapping))
         return found
+
+    # -- story reports -------------------------------------------------------
+
+    def report(self, story_id: str, key: str) -> dict[str, Any] | None:
+        """The stored report of a story, as saved, if it was saved under ``key``.
+
+        ``None`` when there is none or it was built from something else (the
+        story's members or the report code have changed since): a stale report
+        is never handed out.
+        """
+        reports = schema.story_reports
+        query = sa.select(reports.c.report).where(
+            reports.c.story_id == story_id, reports.c.key == key
+        )
+        with self._read() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def report_keys(self, story_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """The key each stored report was saved under, by story id (all, or these stories).
+
+        What a refresh compares with the stories' current keys, without reading
+        the reports themselves.
+        """
+        reports = schema.story_reports
+        query = sa.select(reports.c.story_id, reports.c.key)
+        if story_ids is not None:
+            wanted = list(dict.fromkeys(story_ids))
+            if not wanted:
+                return {}
+            query = query.where(self._among(reports.c.story_id, wanted))
+        with self._read() as conn:
+            return {row.story_id: row.key for row in conn.execute(query)}
+
+    def save_report(self, story_id: str, key: str, report: dict[str, Any]) -> bool:
+        """Store a story's report, built under ``key``, in place of any before; all or nothing.
+
+        ``report`` is JSON-ready data (:func:`newsweave.story.report_to_dict`).
+        One statement in one transaction, so a crash leaves the old row or the
+        new one, never part of either. Returns ``False`` and writes nothing when
+        the story is no longer stored (merged away while its report was built).
+        """
+        reports = schema.story_reports
+        row = {"story_id": story_id, "key": key, "report": report, "built_at": datetime.now(UTC)}
+        insert = self._insert(reports).values(row)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[reports.c.story_id],
+            set_={k: insert.excluded[k] for k in ("key", "report", "built_at")},
+        )
+        story = sa.select(schema.stories.c.id).where(schema.stories.c.id == story_id)
+        with self._write() as conn:
+            if conn.execute(story).first() is None:
+                return False
+            conn.execute(upsert)
+        return True
 
     # -- search and counts -------------------------------------------------
 

@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import hashlib
+from dataclasses import asdict, fields
 from datetime import datetime, time
-from typing import Any
+from functools import cache
+from importlib.resources import files
+from typing import Any, TypeVar
 
 from newsweave.claims import parse_quantity
-from newsweave.models import Claim
-from newsweave.story.model import StoryReport
+from newsweave.models import Claim, Quantity
+from newsweave.story.model import (
+    ArticleRef,
+    Cited,
+    ClaimGroup,
+    Entity,
+    StoryReport,
+    TimelineEvent,
+)
+
+#: The version of the report's dict form below. Stored reports are kept under a key
+#: made with it and with :func:`code_fingerprint` (:func:`newsweave.pipeline.report_key`):
+#: a change to the code that builds reports rebuilds them by itself; bump this when
+#: a stored report must be rebuilt for another reason.
+REPORT_VERSION = 1
+#: The packages whose code and data a report is built by.
+_REPORT_CODE = ("newsweave.story", "newsweave.claims")
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the code and data that build a report (:data:`_REPORT_CODE`).
+
+    Any edit or upgrade of the story or claims code changes it, so no stored
+    report outlives the code that built it.
+    """
+    digest = hashlib.sha256()
+    for package in _REPORT_CODE:
+        root = files(package)
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        stack.append(entry)
+                elif entry.name.endswith((".py", ".json", ".tsv")):
+                    digest.update(entry.name.encode())
+                    digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+_D = TypeVar("_D")
 
 
 def _number(value: float | None) -> float | int | None:
@@ -32,7 +76,41 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "when": claim.when,
         "sentence": claim.sentence,
         "article_id": claim.article_id,
+        "start": claim.start,
+        "end": claim.end,
     }
+
+
+def claim_from_dict(data: dict[str, Any]) -> Claim:
+    """The claim :func:`claim_to_dict` gave ``data`` for: its inverse."""
+    has_quantity = data.get("approximate") is not None or data.get("text") is not None
+    quantity = (
+        Quantity(
+            low=_float(data.get("low")),
+            high=_float(data.get("high")),
+            approximate=bool(data.get("approximate")),
+            text=data.get("text") or "",
+        )
+        if has_quantity
+        else None
+    )
+    return Claim(
+        article_id=data["article_id"],
+        sentence=data["sentence"],
+        start=data["start"],
+        end=data["end"],
+        outlet=data.get("outlet"),
+        source=data.get("source"),
+        chain=list(data.get("chain") or []),
+        quantity=quantity,
+        measure=data.get("measure"),
+        when=data.get("when"),
+    )
+
+
+def _float(value: float | None) -> float | None:
+    """A bound back as the float the claim held (:func:`_number` wrote 3000.0 as 3000)."""
+    return None if value is None else float(value)
 
 
 def report_to_dict(report: StoryReport) -> dict[str, Any]:
@@ -57,6 +135,42 @@ def report_to_dict(report: StoryReport) -> dict[str, Any]:
         "timeline": [asdict(t) for t in report.timeline],
         "summary": [asdict(s) for s in report.summary],
     }
+
+
+def report_from_dict(data: dict[str, Any]) -> StoryReport:
+    """The report :func:`report_to_dict` gave ``data`` for: its exact inverse.
+
+    What lets a report be stored as JSON (:meth:`newsweave.store.Store.save_report`)
+    and served later without building it again:
+    ``report_from_dict(report_to_dict(r)) == r``. Raises ``KeyError``,
+    ``TypeError`` or ``ValueError`` on data of another shape.
+    """
+    return StoryReport(
+        id=data["id"],
+        title=data["title"],
+        first_published=data["first_published"],
+        last_published=data["last_published"],
+        articles=[_dataclass(ArticleRef, a) for a in data["articles"]],
+        entities=[_dataclass(Entity, e) for e in data["entities"]],
+        claim_groups=[
+            ClaimGroup(
+                measure=g["measure"],
+                relation=g["relation"],
+                claims=[claim_from_dict(c) for c in g["claims"]],
+                folded=bool(g.get("folded", False)),
+            )
+            for g in data["claim_groups"]
+        ],
+        unique_details={k: list(v) for k, v in data["unique_details"].items()},
+        timeline=[_dataclass(TimelineEvent, t) for t in data["timeline"]],
+        summary=[_dataclass(Cited, s) for s in data["summary"]],
+    )
+
+
+def _dataclass(cls: type[_D], data: dict[str, Any]) -> _D:
+    """``cls`` from the fields ``asdict`` wrote (all plain values); other keys are ignored."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in names})
 
 
 def _figure(claim: Claim) -> str:

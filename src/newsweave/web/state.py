@@ -12,36 +12,39 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader
 
 from newsweave.api import Newsweave
-from newsweave.story import report_to_dict
+from newsweave.pipeline import report_key, story_report_dict
 from newsweave.story.render import display_date
 from newsweave.web import views
 
-#: Reports kept in memory; a report is rebuilt only when its story's articles change.
+#: Reports kept in memory, on top of those stored; most pages of a story read it twice or more.
 REPORT_CACHE_SIZE = 64
 
 
 class ReportCache:
-    """Story reports as dicts, keyed by the story and its exact articles.
+    """Story reports as dicts, keyed by the story and its report key.
 
-    Articles are immutable once stored (their id is their page's hash) and
-    their claims are written with them, so a story with the same articles has
-    the same report; a regroup that changes the members changes the key.
+    The store keeps every story's report (:meth:`Newsweave.report_dict`, built
+    when the story changes); this keeps the last few read as parsed JSON, so
+    the story page, its claims and the entity list share one read. The key is
+    the stored report's (:func:`~newsweave.pipeline.report_key`): a regroup that
+    changes the members, or a new report version, changes it.
     """
 
     def __init__(self, size: int = REPORT_CACHE_SIZE) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, nw: Newsweave, story_id: str) -> dict[str, Any]:
         """The report of ``story_id``; :class:`~newsweave.errors.NotFoundError` if none."""
         story = nw.story(story_id)
-        key = (story.id, tuple(story.article_ids))
+        key = (story.id, report_key(story))
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        report = report_to_dict(nw.report(story_id))
+        # The story as keyed, not read again: a regroup meanwhile must not slip in.
+        report = story_report_dict(nw.store, story)
         with self._lock:
             self._items[key] = report
             while len(self._items) > self._size:
