@@ -260,6 +260,16 @@ def test_no_one_hurt_is_a_count_of_none_that_a_rival_count_contradicts() -> None
     assert figures == [(0, "wounded", "organisers"), (2, "people wounded", "Police")]
 
 
+def test_titles_and_standfirsts_are_read_for_figures() -> None:
+    article = _article("The tram overturned on a bend, police said.")
+    article.title = "Seven killed as tram derails"
+    article.summary = "More than 50 people were hurt, officials said."
+    figures = [(c.part, c.quantity.text, c.measure) for c in extract_claims(article) if c.quantity]
+    assert figures == [("title", "Seven", "killed"), ("summary", "More than 50", "people wounded")]
+    title = next(c for c in extract_claims(article) if c.part == "title")
+    assert article.title[title.start : title.end] == title.sentence
+
+
 def test_a_statement_without_a_figure_is_one_claim_per_attribution() -> None:
     claims = extract_claims(_article("The minister said the talks would resume next week."))
     assert len(claims) == 1

@@ -254,3 +254,16 @@ def test_a_count_over_a_stated_time_is_a_rate_compared_only_with_rates() -> None
     claims[0].quantity = Quantity(1000, None, False, "More than 1,000")
     # the week's rate and the seven days' rate meet; the total stands apart
     assert _shapes(claims) == [(["A", "C"], "agree"), (["B"], "unique")]
+
+
+def test_a_headline_figure_joins_the_body_figure_it_matches_but_makes_no_group() -> None:
+    body = _claim(
+        "a", "A", "Seven people were killed on Monday.", "Seven", 7, "people killed", start=300
+    )
+    title = _claim("a", "A", "Seven killed in crash", "Seven", 7, "killed")
+    lone = _claim("b", "B", "Hundreds mourn", "Hundreds", 100, "mourners")
+    title.part = lone.part = "title"
+    groups = group_claims([title, lone, body], ledes={"a": 100, "b": 100})
+    assert [(g.measure, [c.part for c in g.claims], g.folded) for g in groups] == [
+        ("people killed", ["body", "title"], False)  # a headline figure is salient
+    ]

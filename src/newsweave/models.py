@@ -155,8 +155,10 @@ class Claim:
 
     ``source`` is who the article says said it (``None`` when the outlet says it
     in its own voice); ``chain`` is the attribution from the outlet outwards
-    (outlet, source, the source's source). ``start``/``end`` are character
-    offsets of ``sentence`` in the article's ``text``.
+    (outlet, source, the source's source). ``part`` says where the sentence
+    is: ``"body"``, ``"title"`` or ``"summary"`` (the standfirst);
+    ``start``/``end`` are character offsets of ``sentence`` in the article's
+    ``text``, or in its title or summary.
     """
 
     article_id: str
@@ -169,6 +171,7 @@ class Claim:
     quantity: Quantity | None = None
     measure: str | None = None
     when: str | None = None
+    part: str = "body"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -72,6 +72,7 @@ CLAIMS = pa.schema(
         ("qty_text", _STR),
         ("measure", _STR),
         ("when_text", _STR),
+        ("part", _STR),
     ]
 )
 

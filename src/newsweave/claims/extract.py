@@ -639,7 +639,31 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
                 sources.see(sent)
                 claims.extend(found)
                 previous = found
+    claims += _headline_claims(article, nlp)
     return _distinct(claims)
+
+
+def _headline_claims(article: Article, nlp: Language) -> list[Claim]:
+    """The figures of the title and the standfirst: the ones an outlet puts first.
+
+    Read on their own (a headline's "Seven killed" names no one the body has not
+    yet introduced); offsets are into the title or the summary (``Claim.part``).
+    """
+    found: list[Claim] = []
+    for part, text in (("title", article.title), ("summary", article.summary)):
+        if not text or not text.strip():
+            continue
+        for piece in parse(nlp, [text])[0]:
+            if not piece.parsed:
+                continue
+            for sent in piece.doc.sents:
+                for claim in _sentence_claims(sent, piece.offset, article, _Sources(), None):
+                    said = {(c.quantity, c.measure) for c in found}
+                    # a standfirst that repeats the title's figure says it once
+                    if claim.quantity is not None and (claim.quantity, claim.measure) not in said:
+                        claim.part = part
+                        found.append(claim)
+    return found
 
 
 def _distinct(claims: list[Claim]) -> list[Claim]:
@@ -651,7 +675,7 @@ def _distinct(claims: list[Claim]) -> list[Claim]:
     seen: set[tuple[object, ...]] = set()
     out = []
     for c in claims:
-        key = (c.start, c.quantity, c.measure, c.source, c.when)
+        key = (c.part, c.start, c.quantity, c.measure, c.source, c.when)
         if key not in seen:
             seen.add(key)
             out.append(c)
@@ -665,5 +689,13 @@ def extract_all(articles: Sequence[Article], *, nlp: Language | None = None) -> 
     large batches faster than many small ones (about a fifth on short news).
     """
     nlp = nlp or load_spacy()
-    parse(nlp, [p for article in articles for p in article.body])
+    parse(
+        nlp,
+        [
+            p
+            for article in articles
+            for p in (*article.body, article.title, article.summary or "")
+            if p.strip()
+        ],
+    )
     return [extract_claims(article, nlp=nlp) for article in articles]

@@ -118,6 +118,7 @@ def claim_row(claim: Claim) -> dict[str, Any]:
         "qty_text": None if q is None else q.text,
         "measure": claim.measure,
         "when_text": claim.when,
+        "part": claim.part,
     }
 
 
@@ -136,6 +137,7 @@ def claim_from_row(row: Mapping[str, Any]) -> Claim:
         quantity=quantity,
         measure=row["measure"],
         when=row["when_text"],
+        part=row["part"],
     )
 
 

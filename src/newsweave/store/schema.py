@@ -163,6 +163,8 @@ claims = sa.Table(
     sa.Column("qty_text", sa.Text),
     sa.Column("measure", sa.Text),
     sa.Column("when_text", sa.Text),
+    # where the sentence is: "body", "title" or "summary" (the standfirst)
+    sa.Column("part", sa.String(16), nullable=False, server_default="body"),
     sa.Index("ix_claims_article_id_start_offset", "article_id", "start_offset"),
 )
 
@@ -197,7 +199,7 @@ grouper_state = sa.Table(
 
 # Each story's report (newsweave.story.build_report) as report_to_dict gives it,
 # built when the story changes so that reading one is a lookup. ``key`` says what
-# it was built from (newsweave.pipeline.report_key: the story's members, title
+# it was built from (newsweave.reports.report_key: the story's members, title
 # and dates, and the report code's REPORT_VERSION): a report whose key is not the
 # story's current one is stale and is never served. No foreign key to stories: a
 # full regroup deletes every story and writes them again, and a report whose

@@ -118,7 +118,7 @@ def _same_sentence(a: Claim, b: Claim) -> bool:
     """
     return (
         a.article_id == b.article_id
-        and a.start == b.start
+        and (a.part, a.start) == (b.part, b.start)
         and a.source == b.source
         and a.quantity != b.quantity
     )
@@ -358,19 +358,24 @@ def _scopes(claims: list[Claim]) -> dict[int, str]:
     counts ("more than 1,000 killed in one week"), each as the scope it gives:
     not figures to compare alone. A duration that is itself the figure
     ("sentenced to three years") stays."""
-    counted = {(c.article_id, c.start) for c in claims if c.quantity and not _duration(c)}
+    counted = {_where(c) for c in claims if c.quantity and not _duration(c)}
     found = {}
     for c in claims:
-        if (c.article_id, c.start) in counted and _duration(c) and _scope(c):
+        if _where(c) in counted and _duration(c) and _scope(c):
             q = _value(c)
             span = q.low if q is not None and q.low is not None else None
             found[id(c)] = f"per {span:g} s" if span is not None else "per some time"
     return found
 
 
-def _rates(claims: list[Claim], scopes: dict[int, str]) -> dict[tuple[str, int], str]:
-    """The scope each sentence's counts are given over, by (article, sentence start)."""
-    return {(c.article_id, c.start): scope for c in claims if (scope := scopes.get(id(c)))}
+def _where(claim: Claim) -> tuple[str, str, int]:
+    """A claim's sentence: its article, part and start."""
+    return claim.article_id, claim.part, claim.start
+
+
+def _rates(claims: list[Claim], scopes: dict[int, str]) -> dict[tuple[str, str, int], str]:
+    """The scope each sentence's counts are given over, by sentence (:func:`_where`)."""
+    return {_where(c): scope for c in claims if (scope := scopes.get(id(c)))}
 
 
 def _background(claim: Claim, published: Mapping[str, str]) -> bool:
@@ -390,7 +395,7 @@ def _background(claim: Claim, published: Mapping[str, str]) -> bool:
 def _salience(claims: list[Claim], ledes: Mapping[str, int]) -> tuple[int, bool]:
     """How many outlets give a group's figure, and whether one gives it in its lede."""
     outlets = len({c.outlet for c in claims})
-    in_lede = any(c.start < ledes.get(c.article_id, 0) for c in claims)
+    in_lede = any(c.part != "body" or c.start < ledes.get(c.article_id, 0) for c in claims)
     return outlets, in_lede
 
 
@@ -415,13 +420,16 @@ def group_claims(
     scopes = _scopes(originals)
     rates = _rates(originals, scopes)
     published = published or {}
-    for claim in originals:
+    # A headline's figure ("Seven killed") drops the words that say what it
+    # counts: it joins the body's figure it matches, and marks it as a headline
+    # figure, but makes no group of its own.
+    for claim in sorted(originals, key=lambda c: c.part != "body"):
         if claim.quantity is None or not claim.measure or id(claim) in scopes:
             continue
         if _background(claim, published):
             continue
         key = measure_key(claim.measure)
-        if rate := rates.get((claim.article_id, claim.start)):
+        if rate := rates.get(_where(claim)):
             # "1,000 killed in one week" is a rate: it compares with rates over as long
             key = replace(key, unit=f"{key.unit or ''} {rate}".strip())
         for group in groups:
@@ -429,7 +437,8 @@ def group_claims(
                 group.append((claim, key))
                 break
         else:
-            groups.append([(claim, key)])
+            if claim.part == "body":
+                groups.append([(claim, key)])
     result = []
     for group in groups:
         # figures first; "the number is unknown" after them

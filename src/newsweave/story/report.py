@@ -88,9 +88,11 @@ def build_report(
     sentences = _report_text(story_sentences(originals), noise)
     sim = similarity([s.text for s in sentences])
     mine = [c for c in claims if c.article_id in present]
-    reported = [c for c in mine if not in_spans(c.start, noise[c.article_id])]
+    reported = [c for c in mine if c.part != "body" or not in_spans(c.start, noise[c.article_id])]
     figures = {
-        (c.article_id, c.start) for c in mine if c.quantity is not None and c.article_id in ids
+        (c.article_id, c.start)
+        for c in mine
+        if c.quantity is not None and c.article_id in ids and c.part == "body"
     }
 
     entities = merge_entities(named)

@@ -300,6 +300,8 @@ def highlight(
     text = article.text
     spans: dict[tuple[int, int], _Span] = {}
     for claim in claims:
+        if claim.part != "body":
+            continue  # a title's or standfirst's figure: no paragraph holds it
         start, end = claim.start, claim.end
         if not (0 <= start < end <= len(text)) or text[start:end] != claim.sentence:
             start = text.find(claim.sentence) if claim.sentence else -1
