@@ -66,15 +66,16 @@ from newsweave.store import Store
 from newsweave.web import create_app
 
 try:
+    from bench.claims import write_docs
     from bench.compare import load_record, to_article
 except ModuleNotFoundError:  # run as a script: bench/ is on the path, not the root
+    from claims import write_docs  # type: ignore[no-redef]
     from compare import load_record, to_article  # type: ignore[no-redef]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLES = ROOT / "examples" / "pages"
 DEFAULT_DATA = ROOT.parent / "shared" / "stories"
-DOCS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- report-speed:start -->", "<!-- report-speed:end -->"
 #: The story size the issue names.
 REAL_STORY_SIZE = 15
@@ -261,17 +262,6 @@ def docs_section(timings: Sequence[Timing], rounds: int, events: str | None, tod
     )
 
 
-def write_docs(text: str, start: str = START, end: str = END) -> None:
-    """Put ``text`` between the markers in docs/benchmarks.md, appending them if new."""
-    doc = DOCS.read_text(encoding="utf-8")
-    if start in doc:
-        head, rest = doc.split(start, 1)
-        doc = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + f"\n\n{start}\n{text}\n{end}\n"
-    DOCS.write_text(doc, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the stores in a temporary folder, time each story, print (and write) the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -297,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = docs_section(timings, args.rounds, events, date.today())
     print(section)
     if args.write:
-        write_docs(section)
+        write_docs(section, START, END)
     return 0
 
 
