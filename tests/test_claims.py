@@ -258,6 +258,9 @@ def test_no_one_hurt_is_a_count_of_none_that_a_rival_count_contradicts() -> None
     )
     figures = [(c.quantity.low, c.measure, c.source) for c in extract_claims(article) if c.quantity]
     assert figures == [(0, "wounded", "organisers"), (2, "people wounded", "Police")]
+    # what befell them may be the object of their verb
+    hurt = extract_claims(_article("Two people suffered minor injuries."))
+    assert [c.measure for c in hurt] == ["people wounded"]
 
 
 def test_titles_and_standfirsts_are_read_for_figures() -> None:
@@ -268,6 +271,9 @@ def test_titles_and_standfirsts_are_read_for_figures() -> None:
     assert figures == [("title", "Seven", "killed"), ("summary", "More than 50", "people wounded")]
     title = next(c for c in extract_claims(article) if c.part == "title")
     assert article.title[title.start : title.end] == title.sentence
+    # a standfirst that is the body's first sentence is read once, in the body
+    article.summary = article.body[0]
+    assert [c.part for c in extract_claims(article) if c.quantity] == ["title"]
 
 
 def test_a_statement_without_a_figure_is_one_claim_per_attribution() -> None:

@@ -257,6 +257,9 @@ def _counted(span: Span) -> _Counted:
         around += [noun, *(c for c in noun.children if c.dep_ in ("acl", "amod", "relcl"))]
         if noun.dep_ in _ARGS:
             around.append(noun.head)
+        if noun.dep_ in ("nsubj", "nsubjpass"):
+            # "two people suffered minor injuries": the object names what befell them
+            around += [c for c in noun.head.children if c.dep_ == "dobj"]
     additional = noun is not None and any(
         c.dep_ == "amod" and c.lower_ in ADDITIONAL and c.i not in inside for c in noun.children
     )
@@ -650,9 +653,10 @@ def _headline_claims(article: Article, nlp: Language) -> list[Claim]:
     yet introduced); offsets are into the title or the summary (``Claim.part``).
     """
     found: list[Claim] = []
+    body = article.text
     for part, text in (("title", article.title), ("summary", article.summary)):
-        if not text or not text.strip():
-            continue
+        if not text or not text.strip() or text.strip() in body:
+            continue  # a standfirst that is the lede's first sentence is read there
         for piece in parse(nlp, [text])[0]:
             if not piece.parsed:
                 continue
