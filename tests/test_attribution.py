@@ -6,7 +6,15 @@ import pytest
 
 from newsweave.claims import extract_claims
 from newsweave.claims.attribution import same_speaker
-from newsweave.claims.lexicon import CUE_SCORES, SAY_CUE_RE, SAY_VERBS
+from newsweave.claims.lexicon import (
+    CLAUSE_VERBS,
+    CUE_PRECISION,
+    CUE_SCORES,
+    MUTE_HEADS,
+    SAY_CUE_RE,
+    SAY_VERBS,
+    cue_score,
+)
 from newsweave.claims.parse import needs_parse
 from tests.test_claims import _article
 
@@ -125,3 +133,47 @@ def test_a_colon_attributes_what_follows() -> None:
     # a colon after a clause, or after a common noun, names no speaker
     assert _sources("The reason is simple: the plant will close in June.") == []
     assert needs_parse(["Jane Roe: The plan has failed."]) == [True]
+
+
+def test_a_verb_is_a_cue_in_the_frames_it_reports_in() -> None:
+    # learned by frame: "found that ..." reports, "found the keys" does not
+    assert cue_score("find", "c") >= CUE_PRECISION > cue_score("find", "o")
+    assert "find" in CLAUSE_VERBS and "say" not in CLAUSE_VERBS
+    assert _sources("Harold Finch found that the plant was unsafe.") == ["Harold Finch"]
+    assert _sources("Harold Finch testified that the plant was unsafe.") == ["Harold Finch"]
+    assert _sources("Harold Finch found the keys near the plant.") == []
+
+
+def test_a_clause_verb_is_parsed_only_next_to_a_clause() -> None:
+    assert needs_parse(
+        [
+            "Harold Finch found that the plant was unsafe.",
+            '"The plant is unsafe," Harold Finch testified.',
+            "Harold Finch found the keys.",
+        ]
+    ) == [True, True, False]
+
+
+def test_a_subject_that_rarely_speaks_is_no_source() -> None:
+    # learned heads: "the speech" is hardly ever a labelled source, an official often is
+    assert "speech" in MUTE_HEADS and "official" not in MUTE_HEADS
+    assert _sources("The speech showed that the plan had failed.") == []
+    assert _sources("A senior official showed that the plan had failed.") == ["senior official"]
+    # "people" rarely speaks, unless described: "people briefed on the talks"
+    assert _sources("People said the plan had failed.") == []
+    assert _sources("People briefed on the talks said the plan had failed.") == ["People"]
+
+
+def test_a_quoted_transcript_speaker_before_a_colon_is_the_source() -> None:
+    line = '"Jane Roe: The plan has failed and the plant will close.'
+    assert needs_parse([line]) == [True]
+    assert _sources(line) == ["Jane Roe"]
+
+
+def test_a_cue_inside_what_another_reports_needs_its_own_learned_rate() -> None:
+    # "called" is a cue on its own, but rarely a labelled one inside a report
+    assert cue_score("call", "n") < CUE_PRECISION <= cue_score("call", "o")
+    assert _sources("The Marlow Institute called the plan a failure.") == ["Marlow Institute"]
+    assert _sources("Harold Finch said the Marlow Institute had called the plan a failure.") == [
+        "Harold Finch"
+    ]

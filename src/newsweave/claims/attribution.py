@@ -1,17 +1,19 @@
 """Who said it: the source of each statement a sentence attributes, from its parse.
 
 A cue is a verb of saying (the learned :data:`~newsweave.claims.lexicon.SAY_VERBS`,
-"put ... at"), "according to", a verb before a colon ("X continued:") or a
-headline's colon ("X: ..."); its source is the verb's subject, the agent of
-a passive ("was told by X"), the subject it shares with the verb it hangs off
-("X declined to comment", "X said ... and added", "..., saying"), the owner of a
-report ("a statement from X saying") or the object of "according to". A source is
-named by its entity ("Jane Roe, the company's spokeswoman" -> Jane Roe) and must
-be a noun, a name or a pronoun: never a time, an adjective or a dateline.
-:func:`attributions` gives one per cue, so a sentence can have several
-("X said Y had claimed ..."); :func:`attribute` the one a figure belongs to, by
-walking up its heads to the nearest cue. Pronouns and definite descriptions ("the
-agency") are left to the caller, who knows the earlier sources.
+scored by the frame it is used in, :func:`cue_frame`; "put ... at"), "according to",
+a verb before a colon ("X continued:") or a headline's colon ("X: ..."); its source
+is the verb's subject, the agent of a passive ("was told by X"), the subject it
+shares with the verb it hangs off ("X declined to comment", "X said ... and added",
+"..., saying"), the owner of a report ("a statement from X saying") or the object of
+"according to". A source is named by its entity ("Jane Roe, the company's
+spokeswoman" -> Jane Roe) and must be a noun, a name or a pronoun: never a time, an
+adjective, a dateline or a common noun learned to rarely speak
+(:data:`~newsweave.claims.lexicon.MUTE_HEADS`). :func:`attributions` gives one per
+cue, so a sentence can have several ("X said Y had claimed ..."); :func:`attribute`
+the one a figure belongs to, by walking up its heads to the nearest cue. Pronouns
+and definite descriptions ("the agency") are left to the caller, who knows the
+earlier sources.
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ from spacy.tokens import Span, Token
 
 from newsweave.claims.lexicon import (
     CUE_PRECISION,
-    CUE_SCORES,
     ESTIMATE_VERBS,
     FIGURE_OBJECTS,
     FIGURE_PRECISION,
+    MUTE_HEADS,
     NESTED_PRECISION,
     ORG_NOUNS,
     PRONOUNS,
     REPORT_NOUNS,
     SAY_VERBS,
+    cue_score,
     event_class,
 )
 
@@ -64,18 +67,62 @@ class Attribution:
     org: bool = False
 
 
-def is_say_verb(token: Token, least: float = CUE_PRECISION) -> bool:
+#: The frames :func:`cue_frame` tells apart.
+FRAMES = ("c", "x", "o", "p", "b")
+_QUOTES = frozenset({'"', "“", "”", "‘", "’", "``", "''"})
+
+
+def cue_frame(verb: Token) -> str:
+    """The frame a verb is used in, which decides whether it reports: ``c`` with a
+    clause or a quotation ("believes that ...", '"...," he said'), ``x`` with an
+    infinitive ("wants to"), ``o`` with a direct object only, ``p`` with a
+    preposition ("believes in"), ``b`` bare."""
+    deps = {c.dep_ for c in verb.children}
+    doc = verb.doc
+    near = doc[max(verb.i - 2, verb.sent.start) : min(verb.i + 3, verb.sent.end)]
+    if (
+        deps & {"ccomp", "parataxis"}
+        or verb.dep_ == "parataxis"
+        or any(t.text in _QUOTES or t.text == ":" for t in near)
+    ):
+        return "c"
+    if "xcomp" in deps:
+        return "x"
+    if "dobj" in deps:
+        return "o"
+    if "prep" in deps:
+        return "p"
+    return "b"
+
+
+def head_key(token: Token) -> str:
+    """What kind of word a subject is, for how often that kind speaks (learned in
+    cues.json): a pronoun, an entity's label ("=PERSON"), "=PROPN" for a name the
+    recogniser missed, else a common noun's lemma ("official", "trade")."""
+    if token.lower_ in PRONOUNS:
+        return token.lower_
+    if token.ent_type_:
+        return "=" + token.ent_type_
+    if token.pos_ == "PROPN":
+        return "=PROPN"
+    return token.lemma_.lower()
+
+
+def is_say_verb(token: Token, least: float = CUE_PRECISION, nested: bool = False) -> bool:
     """Whether ``token`` attributes a statement: a verb of saying, or "put ... at".
 
-    ``least`` is how often its lemma must be a labelled cue: "agreed to inject $6.5
-    billion" is a position PolNeAR labels, not a figure's source.
+    ``least`` is how often its lemma must be a labelled cue in the frame it is used
+    in (:func:`cue_frame`), or, ``nested`` in a quotation or in what another cue
+    reports, there: "agreed to inject $6.5 billion" is a position PolNeAR labels, not
+    a figure's source; "found that ..." reports, "found the keys" does not.
     """
     lemma = token.lemma_.lower()
     if token.pos_ not in ("VERB", "AUX") or lemma not in SAY_VERBS:
         return False
     if lemma == "put":
         return any(c.dep_ == "dobj" and c.lemma_.lower() in FIGURE_OBJECTS for c in token.children)
-    return lemma in ESTIMATE_VERBS or CUE_SCORES[lemma] >= least
+    frame = "n" if nested else cue_frame(token)
+    return lemma in ESTIMATE_VERBS or cue_score(lemma, frame) >= least
 
 
 def _clean(tokens: list[Token]) -> str:
@@ -312,9 +359,12 @@ def _after_quote(verb: Token, subject: Token) -> Token | None:
 
 
 def _byline(verb: Token) -> bool:
-    """A reporter's credit, not a statement: "John Doe reported from Paris"."""
+    """A reporter's credit, not a statement: "John Doe reported from Paris", "John Doe
+    contributed reporting"."""
     if verb.lemma_.lower() not in ("report", "write", "contribute"):
         return False
+    if any(c.dep_ == "dobj" and c.lower_ in ("reporting", "research") for c in verb.children):
+        return True  # "Jane Roe contributed reporting."
     said = [c for c in verb.children if c.dep_ in ("ccomp", "dobj", "xcomp", "advcl", "conj")]
     places = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("from", "in", "at")]
     return not said and bool(places)
@@ -342,6 +392,17 @@ def _from_according(pobj: Token, sent: Span) -> Attribution | None:
     return Attribution(found.source, (), found.via, False, found.person, pobj.lemma_.lower())
 
 
+def _mute(author: Token) -> bool:
+    """Whether the subject is of a kind that rarely speaks ("Global trade offers ..."):
+    a common noun or a word like "that" learned as rarely a labelled source."""
+    key = head_key(author)
+    if key.startswith("=") or key in PRONOUNS:
+        return False
+    # a head described by what follows ("people briefed on the talks") names someone
+    described = any(c.dep_ in ("acl", "relcl", "prep") for c in author.children)
+    return key in MUTE_HEADS and not described
+
+
 def _from_verb(verb: Token, sent: Span, share: bool = True) -> Attribution | None:
     subject = _subject(verb, share)
     if subject is not None:
@@ -349,6 +410,8 @@ def _from_verb(verb: Token, sent: Span, share: bool = True) -> Attribution | Non
     if subject is None or _byline(verb):
         return None
     author, back = _author(subject)
+    if _mute(author):
+        return None
     return _named(author, back, sent, _cites(verb))
 
 
@@ -416,7 +479,7 @@ def attributions(sent: Span) -> list[tuple[Token, Attribution]]:
         inner = token.i in quoted or _nested(token)
         if inner and (
             (source.refers_back and source.source.lower() in PRONOUNS)
-            or not (token.lower_ == "according" or is_say_verb(token, NESTED_PRECISION))
+            or not (token.lower_ == "according" or is_say_verb(token, NESTED_PRECISION, True))
         ):
             continue
         found.append((token, source))

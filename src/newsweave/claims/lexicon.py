@@ -51,26 +51,100 @@ def _trie(words: set[str]) -> str:
 #: added to each lemma's count so that a lemma seen three times needs more than luck.
 CUE_PRECISION = 0.3
 CUE_PRIOR = 5
+#: Occurrences of the lemma's overall rate added to each frame's count: a frame seen
+#: rarely keeps about the lemma's rate, one seen often its own.
+FRAME_PRIOR = 5
 #: The least precision for a cue inside a quotation or inside what another cue reports,
-#: and for one that gives a figure its source.
-NESTED_PRECISION = 0.5
+#: by its learned rate there (PolNeAR leaves most such verbs unlabelled: "X said Y
+#: blamed ..."), and for one that gives a figure its source.
+NESTED_PRECISION = CUE_PRECISION
 FIGURE_PRECISION = 0.5
-#: Learned by bench/learn_cues.py: lemma -> [times a labelled cue, times a verb, forms].
-_CUES: dict[str, list] = json.loads(
+_LEARNED = json.loads(
     resources.files(__package__).joinpath("cues.json").read_text(encoding="utf-8")
-)["verbs"]
+)
+#: Learned by bench/learn_cues.py: lemma -> [times a labelled cue, times a verb, forms,
+#: {frame: [times a labelled cue, times a verb]}] (frames as attribution.cue_frame).
+_CUES: dict[str, list] = _LEARNED["verbs"]
 #: Verbs that attribute an estimate, too rare in the learned cues to be among them.
 ESTIMATE_VERBS = frozenset("estimate assess calculate count tally put reckon record".split())
 #: How often each verb lemma is a labelled cue where it occurs, smoothed by ``CUE_PRIOR``.
-CUE_SCORES = {lemma: cues / (seen + CUE_PRIOR) for lemma, (cues, seen, _) in _CUES.items()}
+CUE_SCORES = {lemma: row[0] / (row[1] + CUE_PRIOR) for lemma, row in _CUES.items()}
+#: How often each verb lemma is a labelled cue in each frame, backed off to its overall
+#: rate: "believes that ..." reports, "believes in ..." does not.
+FRAME_SCORES = {
+    (lemma, frame): (cues + FRAME_PRIOR * CUE_SCORES[lemma]) / (seen + FRAME_PRIOR)
+    for lemma, row in _CUES.items()
+    for frame, (cues, seen) in (row[3] if len(row) > 3 else {}).items()
+}
+
+
+def cue_score(lemma: str, frame: str) -> float:
+    """How often ``lemma`` in ``frame`` is a labelled cue, as the package uses it.
+
+    A verb that is a cue overall stays one in every frame (its rarer frames, "said
+    it", are too mixed to drop); one that is not may still be one with a clause or a
+    quotation ("found that ...", "continued: ..."), which a cheap pattern finds
+    before parsing (:data:`CLAUSE_CUE_RE`). Its other frames are learned too, but
+    passing there would put every form of it through the parser (8 % more
+    sentences) for no gain in F1.
+    """
+    overall = CUE_SCORES.get(lemma, 0.0)
+    if frame == "n":
+        # nested in a quotation or in what another cue reports: its own, lower rate
+        return FRAME_SCORES.get((lemma, frame), overall)
+    if frame != "c":
+        return overall
+    return max(FRAME_SCORES.get((lemma, frame), 0.0), overall)
+
+
+PRONOUNS = frozenset("he she it they we i you".split())
+#: How often a subject head of a kind must be the labelled source of the cue it is the
+#: subject of; only common nouns and words like "that" are judged (names, entities
+#: and pronouns are speakers). About half the F1 of the sources: a head below it
+#: costs more in false sources than it gives in true ones. Each head's count gets
+#: ``HEAD_PRIOR`` occurrences at the common nouns' overall rate, so a head seen a
+#: few times and never a source ("the pope") is not judged on that alone.
+HEAD_PRECISION = 0.35
+HEAD_PRIOR = 5
+#: Learned by bench/learn_cues.py: subject head (see attribution.head_key) -> [times the
+#: labelled source, times the subject of a cue verb].
+_HEADS: dict[str, list[int]] = {
+    key: row for key, row in _LEARNED.get("heads", {}).items() if not key.startswith("=")
+}
+_NOUNS = [row for key, row in _HEADS.items() if key not in PRONOUNS]
+_NOUN_RATE = sum(r[0] for r in _NOUNS) / max(1, sum(r[1] for r in _NOUNS))
+#: The subject heads that rarely speak: "Global trade offers ...", "That makes ...".
+MUTE_HEADS = frozenset(
+    key
+    for key, (spoke, seen) in _HEADS.items()
+    if (spoke + HEAD_PRIOR * _NOUN_RATE) / (seen + HEAD_PRIOR) < HEAD_PRECISION
+)
+
+
 #: Lemmas of verbs that attribute a statement or an estimate to their subject: those that
 #: PolNeAR's annotators (political news) marked as a cue often enough, and the estimate verbs.
-SAY_VERBS = ESTIMATE_VERBS | {lemma for lemma, p in CUE_SCORES.items() if p >= CUE_PRECISION}
+SAY_VERBS = ESTIMATE_VERBS | {lemma for lemma in _CUES if cue_score(lemma, "c") >= CUE_PRECISION}
+#: Those that attribute only with a clause or a quotation ("found that ..."): their
+#: forms make a sentence worth parsing only next to one.
+CLAUSE_VERBS = frozenset(
+    lemma for lemma in SAY_VERBS - ESTIMATE_VERBS if CUE_SCORES[lemma] < CUE_PRECISION
+)
 _SAY_FORMS = {f for v in ESTIMATE_VERBS for f in _forms(v)} | {
-    f for lemma in SAY_VERBS & _CUES.keys() for f in _CUES[lemma][2]
+    f for lemma in SAY_VERBS - CLAUSE_VERBS if lemma in _CUES for f in _CUES[lemma][2]
 }
+_CLAUSE_FORMS = {f for lemma in CLAUSE_VERBS for f in _CUES[lemma][2]}
 #: Any form of an attributing verb, or "according to": a sentence that may attribute.
 SAY_CUE_RE = re.compile(r"\b(?:according\s+to|" + _trie(_SAY_FORMS) + r")\b", re.IGNORECASE)
+#: A form of a verb that attributes only with a clause or a quotation, next to one:
+#: "that", a quotation mark or a colon after it, a subject pronoun opening the clause
+#: ("found they had"), or a quotation closing just before it ('," she testified').
+#: An article after it ("found the child") is far more often an object.
+_CLAUSE_TRIE = _trie(_CLAUSE_FORMS) if _CLAUSE_FORMS else "(?!)"
+CLAUSE_CUE_RE = re.compile(
+    r"\b" + _CLAUSE_TRIE + r"(?=\s*[:\"“]|\s+(?:that|i|he|she|we|they)\b)"
+    r"|[\"”’],?\s+(?:[\w.]+\s+){0,3}" + _CLAUSE_TRIE + r"\b",
+    re.IGNORECASE,
+)
 #: A statement that an amount is not known: "how many", "the scale ... remains unknown".
 UNKNOWN_RE = re.compile(
     r"\bhow\s+many\b"
@@ -94,7 +168,6 @@ ORG_NOUNS = frozenset(
     authority administration bureau organization organisation group spokesperson
     spokesman spokeswoman official minister president leader""".split()
 )
-PRONOUNS = frozenset("he she it they we i you".split())
 
 #: Counted nouns that mean the same thing in a count, by class.
 NOUN_CLASSES = {

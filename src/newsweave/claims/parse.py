@@ -3,7 +3,8 @@
 The full pipeline (tagger, parser, lemmatizer and NER) is needed only where a
 claim's figure, what it counts and who gave it are read from the parse: the
 sentences that hold a figure, an "unknown" amount or a form of a cue verb ("X
-said", "according to"). Every other sentence gets the entity recogniser alone,
+said", "according to"; a verb that is a cue only with a clause, next to "that" or a
+quotation mark: "found that"). Every other sentence gets the entity recogniser alone,
 which the story report needs everywhere, and holds no claim. Cheap regular
 expressions decide which is which.
 
@@ -30,7 +31,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, MorphAnalysis, Token
 from threadpoolctl import ThreadpoolController
 
-from newsweave.claims.lexicon import SAY_CUE_RE, UNKNOWN_RE
+from newsweave.claims.lexicon import CLAUSE_CUE_RE, SAY_CUE_RE, UNKNOWN_RE
 from newsweave.claims.numbers import FIGURE_RE
 from newsweave.claims.split import split_sentences
 from newsweave.claims.timex import find_times
@@ -172,15 +173,16 @@ def has_figure(text: str) -> bool:
     return any(not any(t.start < m.end() and m.start() < t.end for t in times) for m in found)
 
 
-#: A colon that may attribute: after a headline's few first words ("Jane Roe: ...") or
-#: before a quotation or the sentence's end ("Jane Roe continued:").
-_COLON_RE = re.compile(r"^[^:.!?\"“”]{1,40}:\s|\w:\s*(?:$|[\"“‘'])")
+#: A colon that may attribute: after a headline's few first words ("Jane Roe: ...", a
+#: transcript's quoted '"ROE: ...'), or before a quotation or the sentence's end ("Jane
+#: Roe continued:").
+_COLON_RE = re.compile(r"^[\"“]?[^:.!?\"“”]{1,40}:\s|\w:\s*(?:$|[\"“‘'])")
 
 
 def needs_parse(sentences: Sequence[str]) -> list[bool]:
     """Which of a paragraph's sentences the claims need the full parse of."""
     return [
-        bool(SAY_CUE_RE.search(s) or _COLON_RE.search(s))
+        bool(SAY_CUE_RE.search(s) or CLAUSE_CUE_RE.search(s) or _COLON_RE.search(s))
         or has_figure(s)
         or bool(UNKNOWN_RE.search(s))
         for s in sentences
