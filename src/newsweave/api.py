@@ -11,26 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.config import Settings
 from newsweave.errors import NotFoundError
-from newsweave.ingest import read_paths
 from newsweave.models import Article, Page, Rejection, Story, iso
-from newsweave.pipeline import (
-    IngestReport,
-    Progress,
-    ReportProgress,
-    extract_page,
-    ingest,
-    ingest_pages,
-    refresh_reports,
-    regroup,
-    story_report,
-    story_report_dict,
-)
+from newsweave.reports import story_report, story_report_dict
 from newsweave.store import SearchHit, Store
-from newsweave.story import StoryReport
+
+if TYPE_CHECKING:
+    from newsweave.pipeline import IngestReport, Progress, ReportProgress
+    from newsweave.story.model import StoryReport
+
+# The stages that write (newsweave.pipeline: extraction, claims, grouping) are
+# imported by the methods that run them, so that a process that only reads the
+# store (``newsweave story``, ``stories``, ``search``) starts without spaCy,
+# scikit-learn or datasketch.
 
 
 class Newsweave:
@@ -67,6 +63,8 @@ class Newsweave:
         ``progress`` is called after each input file, ``report_progress`` after
         each report of a changed story is rebuilt and stored.
         """
+        from newsweave.pipeline import ingest
+
         return ingest(
             self.store,
             paths,
@@ -84,6 +82,8 @@ class Newsweave:
         report_progress: ReportProgress | None = None,
     ) -> IngestReport:
         """Store pages that did not come from files (fetched, uploaded), then group."""
+        from newsweave.pipeline import ingest_pages
+
         return ingest_pages(
             self.store, items, reference_time=reference_time, report_progress=report_progress
         )
@@ -97,6 +97,8 @@ class Newsweave:
         it was never built) is rebuilt and stored, ``report_progress`` called
         after each; reports of stories that came out the same are kept.
         """
+        from newsweave.pipeline import refresh_reports, regroup
+
         stories = regroup(self.store, since=since)
         refresh_reports(self.store, [s.id for s in stories], progress=report_progress)
         return stories
@@ -190,6 +192,9 @@ def extract_paths(
     paths: Iterable[str | Path], *, reference_time: datetime | None = None
 ) -> Iterator[Article | Rejection]:
     """The articles of the pages under ``paths``, extracted and not stored; no claims."""
+    from newsweave.ingest import read_paths
+    from newsweave.pipeline import extract_page
+
     for item in read_paths(paths):
         if isinstance(item, Rejection):
             yield item

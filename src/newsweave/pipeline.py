@@ -22,23 +22,23 @@ had come on time.
 Story reports are built when a story changes, not when one is read: after an
 ingest (or a regroup) the stories whose members changed get their report
 rebuilt and stored (:func:`refresh_reports`), each under a key that says what it
-was built from (:func:`report_key`). Reading one (:func:`story_report`) is then
-a lookup; a report whose key is not the story's current one is never served
-but built again and stored, as is a missing one (a store from before reports
+was built from (:func:`~newsweave.reports.report_key`). Reading one
+(:func:`~newsweave.reports.story_report`, kept in :mod:`newsweave.reports` so
+that a read does not import the stages above) is then a lookup; a report whose
+key is not the story's current one is never served but built again and stored
+(:func:`build_story_report`), as is a missing one (a store from before reports
 were kept, or a run stopped half-way through its reports).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from newsweave.claims import extract_claims, find_mentions
 from newsweave.cluster import GroupingConfig, StoryGrouper
@@ -46,10 +46,13 @@ from newsweave.cluster.grouper import STATE_VERSION, StateError
 from newsweave.errors import NewsweaveError, PageError, StoreError
 from newsweave.extract import extract
 from newsweave.ingest import discover, read_file
-from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, iso, sort_time
+from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
+from newsweave.reports import report_key
+from newsweave.reports import story_report as story_report  # re-exported: the read path
+from newsweave.reports import story_report_dict as story_report_dict
 from newsweave.store import Store
-from newsweave.story import StoryReport, build_report, render
-from newsweave.story.render import report_from_dict, report_to_dict
+from newsweave.story import StoryReport, build_report
+from newsweave.story.render import report_to_dict
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -279,31 +282,6 @@ def update_stories(store: Store, *, config: GroupingConfig | None = None) -> lis
 # -- story reports ---------------------------------------------------------------
 
 
-def report_key(story: Story) -> str:
-    """What a story's report is built from, as a hash: stored reports are kept under it.
-
-    Everything of the story that :func:`~newsweave.story.build_report` reads
-    (its members in order, title, dates and syndication links) and
-    :data:`newsweave.story.render.REPORT_VERSION` and
-    :func:`~newsweave.story.render.code_fingerprint`, the version of the report
-    code. Articles never change once stored (an id is its page's hash) and
-    their claims and mentions are written with them, so the same key means the
-    same report; a regroup that changes the members, or a new report version,
-    changes it.
-    """
-    basis = {
-        "version": render.REPORT_VERSION,
-        "code": render.code_fingerprint(),
-        "articles": story.article_ids,
-        "title": story.title,
-        "first_published": iso(story.first_published),
-        "last_published": iso(story.last_published),
-        "syndicated": sorted(story.syndicated.items()),
-    }
-    text = json.dumps(basis, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def build_story_report(store: Store, story: Story) -> StoryReport:
     """Build ``story``'s report from its stored articles, claims and mentions, and store it.
 
@@ -321,34 +299,6 @@ def build_story_report(store: Store, story: Story) -> StoryReport:
     except StoreError as exc:
         logger.warning("report of story %s built but not stored: %s", story.id, exc)
     return report
-
-
-def story_report(store: Store, story: Story) -> StoryReport:
-    """``story``'s report: the stored one when it is current, else built now and stored."""
-    stored = _stored(store, story)
-    if stored is not None:
-        try:
-            return report_from_dict(stored)
-        except (KeyError, TypeError, ValueError):
-            # Another shape: saved by code that changed without a REPORT_VERSION bump.
-            logger.warning("stored report of story %s is unreadable; building it", story.id)
-    return build_story_report(store, story)
-
-
-def story_report_dict(store: Store, story: Story) -> dict[str, Any]:
-    """:func:`story_report` as :func:`~newsweave.story.report_to_dict` gives it.
-
-    A current stored report is returned as stored, without building the
-    dataclasses only to take them apart again (what the web app serves).
-    """
-    stored = _stored(store, story)
-    if stored is not None:
-        return stored
-    return report_to_dict(build_story_report(store, story))
-
-
-def _stored(store: Store, story: Story) -> dict[str, Any] | None:
-    return store.report(story.id, report_key(story))
 
 
 #: Up to this many stories are read one by one; more, and all are read at once.

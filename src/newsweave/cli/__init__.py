@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -27,8 +26,13 @@ from rich.table import Table
 from newsweave.api import Newsweave, extract_paths
 from newsweave.errors import NewsweaveError
 from newsweave.models import Article, Rejection, Story, iso
-from newsweave.pipeline import IngestReport, ReportProgress
-from newsweave.story import report_to_markdown
+from newsweave.story.render import report_to_markdown
+
+if TYPE_CHECKING:
+    from newsweave.pipeline import IngestReport, ReportProgress
+
+# Commands that only read the store (story, stories, search, stats) load no stage
+# (spaCy, scikit-learn, datasketch): newsweave.api imports them where they run.
 
 app = typer.Typer(
     name="newsweave",
@@ -297,6 +301,8 @@ def story_command(
     if as_markdown:
         typer.echo(report_to_markdown(report))
     else:
+        from rich.markdown import Markdown  # markdown-it and Pygments: only for this
+
         out.print(Markdown(report_to_markdown(report)), soft_wrap=False)
 
 

@@ -9,7 +9,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, TypeVar
 
-from newsweave.claims import parse_quantity
+from newsweave.claims.numbers import parse_quantity
 from newsweave.models import Claim, Quantity
 from newsweave.story.model import (
     ArticleRef,
@@ -21,7 +21,7 @@ from newsweave.story.model import (
 )
 
 #: The version of the report's dict form below. Stored reports are kept under a key
-#: made with it and with :func:`code_fingerprint` (:func:`newsweave.pipeline.report_key`):
+#: made with it and with :func:`code_fingerprint` (:func:`newsweave.reports.report_key`):
 #: a change to the code that builds reports rebuilds them by itself; bump this when
 #: a stored report must be rebuilt for another reason.
 REPORT_VERSION = 1
@@ -78,6 +78,7 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
         "article_id": claim.article_id,
         "start": claim.start,
         "end": claim.end,
+        "part": claim.part,
     }
 
 
@@ -105,6 +106,7 @@ def claim_from_dict(data: dict[str, Any]) -> Claim:
         quantity=quantity,
         measure=data.get("measure"),
         when=data.get("when"),
+        part=data.get("part") or "body",
     )
 
 

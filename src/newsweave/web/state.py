@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader
 
 from newsweave.api import Newsweave
-from newsweave.pipeline import report_key, story_report_dict
+from newsweave.reports import report_key, story_report_dict
 from newsweave.story.render import display_date
 from newsweave.web import views
 
@@ -26,7 +26,7 @@ class ReportCache:
     The store keeps every story's report (:meth:`Newsweave.report_dict`, built
     when the story changes); this keeps the last few read as parsed JSON, so
     the story page, its claims and the entity list share one read. The key is
-    the stored report's (:func:`~newsweave.pipeline.report_key`): a regroup that
+    the stored report's (:func:`~newsweave.reports.report_key`): a regroup that
     changes the members, or a new report version, changes it.
     """
 
