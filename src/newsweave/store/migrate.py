@@ -14,6 +14,7 @@ only when they differ does Alembic load the scripts and upgrade.
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,11 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
+
+
+#: CPython's parser is not safe to run from several threads at once (stores opened
+#: together fail with "AST constructor recursion depth mismatch").
+_AST_LOCK = threading.Lock()
 
 
 def script_heads(versions: Path = MIGRATIONS / "versions") -> set[str] | None:
@@ -73,7 +79,9 @@ def _literals(path: Path, names: tuple[str, ...]) -> dict[str, object]:
     """The module-level ``name = literal`` (or ``name: T = literal``) of ``path``."""
     values: dict[str, object] = {}
     try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        source = path.read_bytes()
+        with _AST_LOCK:
+            tree = ast.parse(source, filename=str(path))
     except (OSError, SyntaxError, ValueError):
         return values
     for node in tree.body:
