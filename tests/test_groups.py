@@ -267,3 +267,15 @@ def test_a_headline_figure_joins_the_body_figure_it_matches_but_makes_no_group()
     assert [(g.measure, [c.part for c in g.claims], g.folded) for g in groups] == [
         ("people killed", ["body", "title"], False)  # a headline figure is salient
     ]
+
+
+def test_the_worst_hurt_are_counted_apart_from_all_the_hurt() -> None:
+    claims = [
+        _claim("a", "A", "Eight people had serious injuries.", "Eight", 8, "people wounded"),
+        _claim("b", "B", "More than 50 people were injured.", "More than 50", 50, "people wounded"),
+        _claim("c", "C", "Eight people were seriously hurt.", "Eight", 8, "people wounded"),
+        _claim("d", "D", "Two people suffered minor injuries.", "Two", 2, "people wounded"),
+    ]
+    claims[1].quantity = Quantity(50, None, False, "More than 50")
+    # "minor" describes all the hurt: the two contradict the fifty
+    assert _shapes(claims) == [(["A", "C"], "agree"), (["B", "D"], "conflict")]

@@ -143,6 +143,24 @@ def _part(claim: Claim) -> bool:
     )
 
 
+#: Words that make a count of the hurt a count of the worst hurt: "eight people had
+#: serious or life-threatening injuries" is no rival of "more than 50 injured"
+#: ("two suffered minor injuries" still counts all the injured).
+_SEVERITY_RE = re.compile(
+    r"(?i:\b(?:serious(?:ly)?|critical(?:ly)?|life[- ]threatening|grave(?:ly)?|severe(?:ly)?)\b)"
+)
+
+
+def _severity(claim: Claim) -> frozenset[str]:
+    """The severity words next to a figure, lower case and stemmed."""
+    text = claim.quantity.text if claim.quantity else ""
+    at = claim.sentence.find(text) if text else -1
+    if at < 0:
+        return frozenset()
+    near = claim.sentence[at : at + len(text) + _NEAR]
+    return frozenset(m.group(0).lower()[:5] for m in _SEVERITY_RE.finditer(near))
+
+
 def _joins(claim: Claim, key: MeasureKey, group: list[tuple[Claim, MeasureKey]]) -> bool:
     """Whether ``claim`` measures what every claim of ``group`` measures.
 
@@ -157,6 +175,7 @@ def _joins(claim: Claim, key: MeasureKey, group: list[tuple[Claim, MeasureKey]])
         or _same_article_differs(claim, c)
         or not _same_time(claim, c)
         or _part(claim) != _part(c)
+        or _severity(claim) != _severity(c)
         for c, _ in group
     ):
         return False
