@@ -69,15 +69,14 @@ from newsweave.web import create_app
 
 try:
     from bench.claims import write_docs
-    from bench.compare import load_record, to_article
+    from bench.compare import DEFAULT_DATA, load_record, to_article
 except ModuleNotFoundError:  # run as a script: bench/ is on the path, not the root
     from claims import write_docs  # type: ignore[no-redef]
-    from compare import load_record, to_article  # type: ignore[no-redef]
+    from compare import DEFAULT_DATA, load_record, to_article  # type: ignore[no-redef]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLES = ROOT / "examples" / "pages"
-DEFAULT_DATA = ROOT.parent / "shared" / "stories"
 START, END = "<!-- report-speed:start -->", "<!-- report-speed:end -->"
 #: The story size the issue names.
 REAL_STORY_SIZE = 15

@@ -653,6 +653,7 @@ def _headline_claims(article: Article, nlp: Language) -> list[Claim]:
     yet introduced); offsets are into the title or the summary (``Claim.part``).
     """
     found: list[Claim] = []
+    said: set[tuple[Quantity, str | None]] = set()
     body = article.text
     for part, text in (("title", article.title), ("summary", article.summary)):
         if not text or not text.strip() or text.strip() in body:
@@ -662,9 +663,9 @@ def _headline_claims(article: Article, nlp: Language) -> list[Claim]:
                 continue
             for sent in piece.doc.sents:
                 for claim in _sentence_claims(sent, piece.offset, article, _Sources(), None):
-                    said = {(c.quantity, c.measure) for c in found}
                     # a standfirst that repeats the title's figure says it once
                     if claim.quantity is not None and (claim.quantity, claim.measure) not in said:
+                        said.add((claim.quantity, claim.measure))
                         claim.part = part
                         found.append(claim)
     return found

@@ -124,6 +124,13 @@ def _same_sentence(a: Claim, b: Claim) -> bool:
     )
 
 
+def _figure_at(claim: Claim) -> tuple[int, int]:
+    """Where a claim's figure stands in its sentence, (start, end); (-1, -1) if not found."""
+    text = claim.quantity.text if claim.quantity else ""
+    at = claim.sentence.find(text) if text else -1
+    return (at, at + len(text)) if at >= 0 else (-1, -1)
+
+
 #: A figure that counts part of another: "four of whom", "23 of the defendants", "five other".
 _PART_RE = re.compile(r"(?i:\s*(?:of\s+(?:whom|which|those|them|these|the)\b|other\b))")
 _PART_BEFORE_RE = re.compile(r"(?i:\bof\s+(?:whom|which|those|them)\s+$)")
@@ -135,10 +142,9 @@ def _part(claim: Claim) -> bool:
     "St George's was treating 20 people, four of whom were seriously injured":
     the four are not a rival figure for the twenty, nor for every injury.
     """
-    text = claim.quantity.text if claim.quantity else ""
-    at = claim.sentence.find(text) if text else -1
+    at, end = _figure_at(claim)
     return at >= 0 and (
-        _PART_RE.match(claim.sentence, at + len(text)) is not None
+        _PART_RE.match(claim.sentence, end) is not None
         or _PART_BEFORE_RE.search(claim.sentence[:at]) is not None
     )
 
@@ -153,11 +159,10 @@ _SEVERITY_RE = re.compile(
 
 def _severity(claim: Claim) -> frozenset[str]:
     """The severity words next to a figure, lower case and stemmed."""
-    text = claim.quantity.text if claim.quantity else ""
-    at = claim.sentence.find(text) if text else -1
+    at, end = _figure_at(claim)
     if at < 0:
         return frozenset()
-    near = claim.sentence[at : at + len(text) + _NEAR]
+    near = claim.sentence[at : end + _NEAR]
     return frozenset(m.group(0).lower()[:5] for m in _SEVERITY_RE.finditer(near))
 
 
@@ -241,10 +246,10 @@ _NEAR = 40
 
 
 def _near(claim: Claim) -> set[str]:
-    sentence, text = claim.sentence, claim.quantity.text if claim.quantity else ""
-    at = sentence.find(text) if text else -1
+    sentence = claim.sentence
+    at, end = _figure_at(claim)
     if at >= 0:
-        sentence = sentence[max(0, at - _NEAR) : at + len(text) + _NEAR]
+        sentence = sentence[max(0, at - _NEAR) : end + _NEAR]
     return {w[:5] for w in _LOWER_WORD_RE.findall(sentence) if len(w) > 3 and w not in _STOP}
 
 
@@ -367,8 +372,7 @@ _SCOPE_RE = re.compile(
 
 
 def _scope(claim: Claim) -> bool:
-    text = claim.quantity.text if claim.quantity else ""
-    at = claim.sentence.find(text) if text else -1
+    at, _ = _figure_at(claim)
     return at >= 0 and _SCOPE_RE.search(claim.sentence[:at]) is not None
 
 
