@@ -334,10 +334,14 @@ def _published(value: str | None) -> tuple[datetime | None, str | None]:
     return when, "day" if midnight else "time"
 
 
-def to_article(stem: str, record: dict[str, Any]) -> Article | None:
-    """The article a news-please record holds; ``None`` when it has no text."""
+def to_article(stem: str, record: dict[str, Any], *, textless: bool = False) -> Article | None:
+    """The article a news-please record holds; ``None`` when it has no text.
+
+    With ``textless``, a record without text is kept as a title-only article
+    (grouping still has to place it, by its title or its URL).
+    """
     body = [p.strip() for p in (record.get("text") or "").split("\n") if p.strip()]
-    if not body:
+    if not body and not textless:
         return None
     published, precision = _published(record.get("date_publish"))
     authors = record.get("authors") or []

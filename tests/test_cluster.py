@@ -213,13 +213,32 @@ def test_a_copy_of_a_copy_points_at_the_first_report() -> None:
     assert story.syndicated == {first.id: original.id, second.id: original.id}
 
 
-def test_time_decay_keeps_distant_reports_apart() -> None:
+def test_time_decay_halves_at_the_half_life_and_then_falls_slowly() -> None:
+    grouper = StoryGrouper(GroupingConfig(half_life_hours=24.0, time_power=0.5))
+    assert grouper._decay(0.0) == 1.0
+    assert grouper._decay(24.0) == pytest.approx(0.5)
+    # A power law: the second day costs less than the first, unlike halving again.
+    assert grouper._decay(48.0) > 0.25
+    steep = StoryGrouper(GroupingConfig(half_life_hours=24.0, time_power=50.0))
+    assert steep._decay(24.0) == pytest.approx(0.5)
+    assert steep._decay(48.0) == pytest.approx(0.25, rel=0.05)  # close to exponential
+
+
+def test_a_follow_up_weeks_later_joins_the_story_it_matches() -> None:
     article = OTHERS[1]
     soon = make("soon", article.title, article.body[:3], article.published + timedelta(hours=6))
-    later = make("later", article.title, article.body[:3], article.published + timedelta(days=9))
+    later = make(
+        "later",
+        "Liverpool stretch their lead after beating Newcastle",
+        article.body[1:3],
+        article.published + timedelta(days=21),
+    )
     where = membership(group([article, soon, later]))
-    assert where[article.id] == where[soon.id]
-    assert where[later.id] != where[article.id]
+    assert where[article.id] == where[soon.id] == where[later.id]
+    # Under a day's exponential half-life the same follow-up is a new story.
+    steep = GroupingConfig(half_life_hours=24.0, time_power=50.0)
+    where = membership(group([article, soon, later], steep))
+    assert where[article.id] == where[soon.id] != where[later.id]
 
 
 def test_decay_alone_can_split_a_story_within_the_dormant_window() -> None:
@@ -275,11 +294,12 @@ def in_order(articles: list[Article]) -> list[Article]:
 def test_a_report_matching_two_stories_merges_them_into_the_older() -> None:
     minutes = timedelta(minutes=10)
     articles = [
-        make("x1", "Volcano erupts near Reykjavik, flights grounded", [], DAY),
-        make("y1", "Iceland evacuates Grindavik as lava flows toward town", [], DAY + minutes),
+        make("x1", "Iceland volcano erupts near Reykjavik, flights grounded", [], DAY),
+        make("y1", "Iceland evacuates Grindavik as lava flows toward the town", [], DAY + minutes),
         make(
             "z1",
-            "Volcano erupts in Iceland: Grindavik evacuated, Reykjavik flights grounded as lava flows",
+            "Iceland volcano erupts: Grindavik evacuated, Reykjavik flights grounded as lava "
+            "flows toward town",
             [],
             DAY + 2 * minutes,
         ),
@@ -383,13 +403,46 @@ def test_packaged_sentence_model_embeds() -> None:
 
 def test_stream_reports_the_merges_a_record_causes() -> None:
     records = [
-        {"id": "x1", "title": "Volcano erupts near Reykjavik, flights grounded"},
-        {"id": "y1", "title": "Iceland evacuates Grindavik as lava flows toward town"},
+        {"id": "x1", "title": "Iceland volcano erupts near Reykjavik, flights grounded"},
+        {"id": "y1", "title": "Iceland evacuates Grindavik as lava flows toward the town"},
         {
             "id": "z1",
-            "title": "Volcano erupts in Iceland: Grindavik evacuated, Reykjavik flights grounded as lava flows",
+            "title": "Iceland volcano erupts: Grindavik evacuated, Reykjavik flights grounded "
+            "as lava flows toward town",
         },
     ]
     placed = list(cluster_lines(json.dumps(r) for r in records))
     assert [p.merged for p in placed] == [(), (), ((placed[1].story, placed[0].story),)]
     assert placed[2].story == placed[0].story
+
+
+def test_url_slug_words_stand_in_for_a_lost_title() -> None:
+    from newsweave.cluster.text import url_words
+
+    assert url_words("https://x.com/news/2018/01/rihanna-cousin-shot-dead-barbados.html") == (
+        "rihanna cousin shot dead barbados"
+    )
+    assert url_words("https://x.com/world/asia-pacific_42553181") == ""  # too few words
+    assert url_words("https://x.com/article/12345678") == ""
+    assert url_words(None) == ""
+    # An article whose title was lost is grouped by its slug.
+    article = OTHERS[1]
+    lost = replace(
+        article,
+        id="lost",
+        title="",
+        body=[],
+        url="https://x.com/liverpool-beat-newcastle-premier-league-lead",
+    )
+    where = membership(group([article, lost]))
+    assert where[lost.id] == where[article.id]
+
+
+def test_the_standfirst_counts_as_lead() -> None:
+    from newsweave.cluster.text import NameLexicon, features
+
+    config = GroupingConfig()
+    article = replace(OTHERS[1], summary="Szoboszlai and Mac Allister score at Anfield")
+    plain = features(OTHERS[1], config, NameLexicon())
+    with_lead = features(article, config, NameLexicon())
+    assert with_lead.terms["anfield"] > plain.terms["anfield"]

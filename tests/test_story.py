@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -13,6 +14,7 @@ from newsweave.story import StoryReport, build_report, report_to_dict, report_to
 from newsweave.story.digest import timeline
 from newsweave.story.entities import attach_descriptions, merge_entities
 from newsweave.story.groups import group_claims, relation
+from newsweave.story.render import report_from_dict
 from newsweave.story.sentences import Sentence, similarity, split_sentences
 from tests.test_claims import _article, seed_articles
 
@@ -304,6 +306,28 @@ def test_report_markdown(storm: StoryReport) -> None:
     assert "— conflict" in md
     assert "**More than 300** — regional government, per Wire" in md
     assert "on Town Crier" in md
+
+
+def test_reports_after_a_quiet_spell_are_marked_as_follow_ups() -> None:
+    articles = _articles()
+    late = replace(
+        articles[0],
+        id="late",
+        title="Storm repairs still unfinished",
+        published=datetime(2024, 3, 25),
+    )
+    next_day = replace(late, id="next", published=datetime(2024, 3, 26))
+    everything = [*articles, late, next_day]
+    story = Story(id="s1", title="Storm", article_ids=[a.id for a in everything])
+    report = build_report(story, everything, [])
+    marks = {a.id: a.follow_up_days for a in report.articles}
+    # 2 March to 25 March: 23 days; the next day's report belongs to the same wave.
+    assert marks == {"a": None, "b": None, "c": None, "late": 23, "next": None}
+    md = report_to_markdown(report)
+    assert "1 of them came after the story had been quiet for days" in md
+    assert "Coast Times, 2024-03-25 — follow-up, 23 days after the previous report" in md
+    assert md.rstrip().endswith("Coast Times, 2024-03-26")
+    assert report_from_dict(report_to_dict(report)) == report
 
 
 def test_seed_story_matches_the_gold_groups() -> None:

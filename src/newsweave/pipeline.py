@@ -12,6 +12,9 @@ saved in the store with the memberships it describes, and the next ingest
 restores it and adds only the articles in no story yet, in publication order,
 rewriting only the stories they join or merge. Given the same articles in the
 same order, that gives the same stories as grouping them all at once.
+Every function that groups takes the ``embedder`` to add to TF-IDF (see
+:mod:`newsweave.cluster.embeddings`); a state saved under another embedder,
+or none, is not continued but rebuilt, so give a store the same one each run.
 Articles that arrive late but within ``dormant_hours`` of the newest one
 grouped are added after it, where the time decay still weighs their real
 date; one older than that (its stories have left the live index) makes the
@@ -41,7 +44,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from newsweave.claims import extract_claims, find_mentions
-from newsweave.cluster import GroupingConfig, StoryGrouper
+from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
 from newsweave.errors import NewsweaveError, PageError, StoreError
 from newsweave.extract import extract
@@ -141,6 +144,7 @@ def ingest(
     progress: Progress | None = None,
     reports: bool = True,
     report_progress: ReportProgress | None = None,
+    embedder: Embedder | None = None,
 ) -> IngestReport:
     """Read, extract and store every page under ``paths``, then regroup stories.
 
@@ -160,7 +164,9 @@ def ingest(
         _consume(store, report, read_file(path, **read_options), reference_time)
         if progress:
             progress(path, done, len(files))
-    return _finish(store, report, reports=reports, report_progress=report_progress)
+    return _finish(
+        store, report, reports=reports, report_progress=report_progress, embedder=embedder
+    )
 
 
 def ingest_pages(
@@ -170,11 +176,14 @@ def ingest_pages(
     reference_time: datetime | None = None,
     reports: bool = True,
     report_progress: ReportProgress | None = None,
+    embedder: Embedder | None = None,
 ) -> IngestReport:
     """Like :func:`ingest`, for pages that come from elsewhere (fetched, uploaded)."""
     report = IngestReport()
     _consume(store, report, items, reference_time)
-    return _finish(store, report, reports=reports, report_progress=report_progress)
+    return _finish(
+        store, report, reports=reports, report_progress=report_progress, embedder=embedder
+    )
 
 
 def _consume(
@@ -200,9 +209,10 @@ def _finish(
     *,
     reports: bool = True,
     report_progress: ReportProgress | None = None,
+    embedder: Embedder | None = None,
 ) -> IngestReport:
     # Not only this run's articles: those a crashed run stored but never grouped too.
-    touched = update_stories(store)
+    touched = update_stories(store, embedder=embedder)
     if reports and touched:
         refresh_reports(store, [s.id for s in touched], progress=report_progress)
     report.stories = store.stats()["stories"]
@@ -226,7 +236,11 @@ def _reject(store: Store, report: IngestReport, rejection: Rejection) -> None:
 
 
 def regroup(
-    store: Store, *, since: datetime | None = None, config: GroupingConfig | None = None
+    store: Store,
+    *,
+    since: datetime | None = None,
+    config: GroupingConfig | None = None,
+    embedder: Embedder | None = None,
 ) -> list[Story]:
     """Rebuild the stories of the stored articles (those published since ``since``).
 
@@ -235,7 +249,7 @@ def regroup(
     and out of the state (they are long dormant when ``since`` is days back).
     """
     articles = list(store.articles(since=since))
-    grouper = StoryGrouper(config)
+    grouper = StoryGrouper(config, embedder)
     for article in articles:  # the store gives them in publication order
         grouper.add(article)
     stories = grouper.stories()
@@ -248,28 +262,31 @@ def regroup(
     return stories
 
 
-def update_stories(store: Store, *, config: GroupingConfig | None = None) -> list[Story]:
+def update_stories(
+    store: Store, *, config: GroupingConfig | None = None, embedder: Embedder | None = None
+) -> list[Story]:
     """Add the stored articles in no story yet to the stories; the stories rewritten.
 
     Continues from the saved grouper state; with none (a new store, or one
     grouped before states were kept), or one saved by another version or
-    under other settings, rebuilds everything instead (:func:`regroup`).
+    under other settings (another ``config`` or ``embedder``), rebuilds
+    everything instead (:func:`regroup`).
     """
     new = list(store.ungrouped_articles())
     if not new:
         return []
     saved = store.grouper_state()
     if saved is None or saved[0] != STATE_VERSION:
-        return regroup(store, config=config)
+        return regroup(store, config=config, embedder=embedder)
     try:
-        grouper = StoryGrouper.from_state(saved[1], config)
+        grouper = StoryGrouper.from_state(saved[1], config, embedder)
     except StateError:
-        return regroup(store, config=config)
+        return regroup(store, config=config, embedder=embedder)
     horizon = grouper.horizon
     if horizon is not None and any(sort_time(a.published) < horizon for a in new):
         # A late article whose stories have gone dormant: only a rebuild in
         # publication order places it as if it had come on time.
-        return regroup(store, config=config)
+        return regroup(store, config=config, embedder=embedder)
     for article in new:
         grouper.add(article)
     # Stories merged away lose all their articles to the survivors written

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from newsweave.batch import records
 from newsweave.batch.partition import PartitionResult, part_path
 from newsweave.batch.plan import Partition
-from newsweave.cluster import GroupingConfig, StoryGrouper
+from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
 from newsweave.models import Article, Story, sort_time
 
 STORIES_FILE = "stories.parquet"
@@ -75,9 +75,14 @@ def group_batch(
     out_dir: Path,
     done: Sequence[tuple[Partition, PartitionResult]],
     config: GroupingConfig | None = None,
+    embedder: Embedder | None = None,
 ) -> tuple[StoryGrouper, int]:
-    """Group every article of the batch; the grouper and how many articles it saw."""
-    grouper = StoryGrouper(config)
+    """Group every article of the batch; the grouper and how many articles it saw.
+
+    ``embedder`` adds sentence-embedding similarity to TF-IDF (see
+    :mod:`newsweave.cluster.embeddings`); it runs here, on the driver.
+    """
+    grouper = StoryGrouper(config, embedder)
     count = 0
     for article in articles_in_order(out_dir, done, leftovers=False):
         grouper.add(article)

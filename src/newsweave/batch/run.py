@@ -23,6 +23,7 @@ from newsweave.batch.grouping import group_batch, save_stories
 from newsweave.batch.load import add_rejections, load_partition, store_stories
 from newsweave.batch.partition import PartitionResult, finished, run_partition
 from newsweave.batch.plan import Partition, Plan, load_or_make_plan
+from newsweave.cluster import Embedder
 from newsweave.nlp.language import configured_languages
 from newsweave.store import Store
 
@@ -72,6 +73,7 @@ def run_batch(
     progress: BatchProgress | None = None,
     reference_time: datetime | None = None,
     processes: bool = True,
+    embedder: Embedder | None = None,
 ) -> BatchReport:
     """Process every page under ``inputs`` into ``out_dir`` on Dask, group, optionally store.
 
@@ -80,7 +82,9 @@ def run_batch(
     processes (default: one per CPU) of one thread each is started on
     127.0.0.1 (``processes=False`` runs them as threads, for tests). Rerun
     with the same arguments to resume after a crash; ``db`` is a store URL
-    to load the results into.
+    to load the results into. ``embedder`` adds sentence embeddings to the
+    grouping (see :mod:`newsweave.cluster.embeddings`), and to a store's
+    later updates when ``db`` is given; give the store the same one after.
     """
     started = time.perf_counter()
     configured_languages()  # a bad setting fails here, once, not on every worker
@@ -103,7 +107,7 @@ def run_batch(
     report.pages = sum(r.pages for _, r in done)
     report.claims = sum(r.claims for _, r in done)
     report.rejected = len(plan.rejections) + sum(r.rejected for _, r in done)
-    grouper, report.articles = group_batch(out, done)
+    grouper, report.articles = group_batch(out, done, embedder=embedder)
     stories = grouper.stories()
     save_stories(out, stories)
     report.stories = len(stories)
@@ -111,7 +115,7 @@ def run_batch(
         with Store.open(db) as store:
             add_rejections(store, plan.rejections)
             report.stored = sum(load_partition(store, out, p) for p in plan.partitions)
-            store_stories(store, grouper, report.articles)
+            store_stories(store, grouper, report.articles, embedder=embedder)
     report.seconds = time.perf_counter() - started
     return report
 

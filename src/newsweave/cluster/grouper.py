@@ -264,7 +264,7 @@ class StoryGrouper:
                 story.embedding,
             )
             name = _cosine(names, idf, story.centroid, name_norm, name_sn)
-            decay = 0.5 ** (_gap_hours(start, end, story) / cfg.half_life_hours)
+            decay = self._decay(_gap_hours(start, end, story))
             decay *= 1.0 + cfg.size_prior * math.log(story.size)
             scored.append(
                 (self._combine(text, name, bool(names)) * decay, text, name, decay, story)
@@ -286,6 +286,11 @@ class StoryGrouper:
         if not matched:
             return None, []
         return matched[0], matched[1 : 1 + _MERGE_CANDIDATES]
+
+    def _decay(self, gap_hours: float) -> float:
+        """The share of a score kept after ``gap_hours``: a power law, halved at the half-life."""
+        power, half_life = self.config.time_power, self.config.half_life_hours
+        return (1.0 + (2.0 ** (1.0 / power) - 1.0) * gap_hours / half_life) ** -power
 
     def _with_meaning(self, text: float, one: np.ndarray | None, other: np.ndarray | None) -> float:
         """Text similarity mixed with the embeddings' cosine, when both are there."""
@@ -318,7 +323,7 @@ class StoryGrouper:
         names = name / (a_name * b_name) if a_name and b_name else 0.0
         # Decayed by the gap in time, as an article's score is: alike words
         # days apart are a new event of the same kind, not the same one.
-        decay = 0.5 ** (_gap_hours(a.start, a.end, b) / cfg.half_life_hours)
+        decay = self._decay(_gap_hours(a.start, a.end, b))
         similarity = self._combine(text, names, bool(a_name and b_name)) * decay
         return similarity >= cfg.merge_similarity
 
@@ -505,7 +510,7 @@ class StoryGrouper:
         data = {
             "version": STATE_VERSION,
             "config": asdict(self.config),
-            "embedded": self._embedder is not None,
+            "embedded": _embedder_name(self._embedder),
             "n": self._n,
             "seq": self._seq,
             "clock": iso(self._clock),
@@ -523,8 +528,8 @@ class StoryGrouper:
         """A grouper that continues from :meth:`state`; :class:`StateError` if it cannot.
 
         The state must come from a grouper with the same ``config``, and with
-        an embedder exactly when one is given here: one saved under other
-        settings would place new articles by mixed rules.
+        the same embedder (by its ``name`` attribute) or none: one saved under
+        other settings would place new articles by mixed rules.
         """
         try:
             data = json.loads(zlib.decompress(blob))
@@ -533,8 +538,8 @@ class StoryGrouper:
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             raise StateError("grouper state of another version")
         grouper = cls(config, embedder)
-        if data.get("config") != asdict(grouper.config) or data.get("embedded") != (
-            embedder is not None
+        if data.get("config") != asdict(grouper.config) or data.get("embedded") != _embedder_name(
+            embedder
         ):
             raise StateError("grouper state saved under other settings")
         try:
@@ -558,6 +563,16 @@ class StoryGrouper:
             if story.end is not None:
                 heapq.heappush(self._dormant, (story.end, story.seq, story.id))
         self._copies.restore(data["copies"])
+
+
+def _embedder_name(embedder: Embedder | None) -> str | None:
+    """What a saved state records of the embedder: its ``name`` when it has one.
+
+    A state built with one model's vectors cannot be continued with another's.
+    """
+    if embedder is None:
+        return None
+    return str(getattr(embedder, "name", "embedder"))
 
 
 def _story_state(story: _LiveStory) -> dict[str, Any]:

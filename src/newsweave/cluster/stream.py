@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsweave.cluster.config import GroupingConfig
-from newsweave.cluster.grouper import StoryGrouper
+from newsweave.cluster.grouper import Embedder, StoryGrouper
 from newsweave.models import Article
 
 
@@ -73,10 +73,14 @@ class Assignment:
 
 
 def cluster_lines(
-    lines: Iterable[str], config: GroupingConfig | None = None
+    lines: Iterable[str], config: GroupingConfig | None = None, embedder: Embedder | None = None
 ) -> Iterator[Assignment]:
-    """Group JSON Lines records in order, yielding each one's story as it is placed."""
-    grouper = StoryGrouper(config)
+    """Group JSON Lines records in order, yielding each one's story as it is placed.
+
+    ``embedder`` adds sentence-embedding similarity to TF-IDF (see
+    :mod:`newsweave.cluster.embeddings`).
+    """
+    grouper = StoryGrouper(config, embedder)
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -165,16 +166,44 @@ def _add_segments(
                 previous = None
 
 
+# A slug is the path segment with the most word separators; ids and numbers in it are noise.
+_SLUG_SPLIT = re.compile(r"[-_+]+")
+_SLUG_NOISE = re.compile(r"[0-9a-f]{6,}|\d+|(?=(?:\D*\d){3})\w+", re.IGNORECASE)
+_SLUG_MIN_WORDS = 3
+
+
+def url_words(url: str | None) -> str:
+    """The words of a URL's slug ("rihanna-cousin-shot-dead"), or "" when it has none.
+
+    A page whose title and body were lost still names its event there, as
+    editors write slugs from the headline.
+    """
+    if not url:
+        return ""
+    parts = [unquote(p) for p in urlsplit(url).path.split("/") if p]
+    if not parts:
+        return ""
+    slug = max(parts, key=lambda p: len(_SLUG_SPLIT.findall(p)))
+    slug = re.sub(r"\.[a-z]{2,5}$", "", slug, flags=re.IGNORECASE)
+    words = [w for w in _SLUG_SPLIT.split(slug) if w and not _SLUG_NOISE.fullmatch(w)]
+    return " ".join(words) if len(words) >= _SLUG_MIN_WORDS else ""
+
+
 def features(article: Article, config: GroupingConfig, lexicon: NameLexicon) -> Features:
     """Weighted, sublinear term and name counts of ``article``'s title and body.
 
-    The body is read up to ``max_body_words``; its first ``lead_words`` count
-    as the lead. Counts are damped (``log1p``) so a word repeated in a long
-    article does not outweigh several distinct shared words.
+    The summary (the standfirst, when the page has one) is read
+    as part of the lead; the body is read up to ``max_body_words``, its first
+    ``lead_words`` counting as the lead. An article with no title is read by
+    its URL's slug instead. Counts are damped (``log1p``) so a word repeated
+    in a long article does not outweigh several distinct shared words.
     """
     terms: Counter[str] = Counter()
     names: Counter[str] = Counter()
-    _add_segments(article.title, config.title_weight, lexicon, terms, names)
+    title = article.title or url_words(article.url)
+    _add_segments(title, config.title_weight, lexicon, terms, names)
+    if article.summary:
+        _add_segments(article.summary, config.lead_weight, lexicon, terms, names)
     words = " ".join(article.body).split(" ")[: config.max_body_words]
     lead, rest = words[: config.lead_words], words[config.lead_words :]
     # A word count rather than a paragraph count: wire copy runs one sentence

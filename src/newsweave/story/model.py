@@ -12,7 +12,13 @@ Relation = Literal["agree", "conflict", "evolving", "unique"]
 
 @dataclass(slots=True)
 class ArticleRef:
-    """One article of the story, as the report lists it."""
+    """One article of the story, as the report lists it.
+
+    ``follow_up_days`` is set on a report that came after the story had gone
+    quiet (:data:`~newsweave.story.report.FOLLOW_UP_DAYS` or more since the
+    previous one): the whole days since then, so that a reader sees that
+    it joined the story as a follow-up, not with the first wave of coverage.
+    """
 
     id: str
     source: str
@@ -22,6 +28,7 @@ class ArticleRef:
     published: str | None
     byline: str | None
     url: str | None
+    follow_up_days: int | None = None
 
 
 @dataclass(slots=True)

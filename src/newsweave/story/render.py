@@ -227,6 +227,12 @@ def report_to_markdown(report: StoryReport) -> str:
         + (f"; {span}" if span else ""),
         "",
     ]
+    if follow_ups := sum(bool(a.follow_up_days) for a in report.articles):
+        out += [
+            f"{follow_ups} of them came after the story had been quiet for days: "
+            "follow-ups, marked in the list of articles.",
+            "",
+        ]
     if report.summary:
         out += ["## Summary", ""]
         out += [f"- {s.text} [{', '.join(s.outlets)}]" for s in report.summary]
@@ -271,5 +277,10 @@ def report_to_markdown(report: StoryReport) -> str:
         via = f", on {a.republished_by}" if a.republished_by else ""
         when = f", {a.published}" if a.published else ""
         link = f" <{a.url}>" if a.url else ""
-        out.append(f"- {a.title} — {a.outlet or a.source}{via}{when}{link}")
+        later = (
+            f" — follow-up, {a.follow_up_days} days after the previous report"
+            if a.follow_up_days
+            else ""
+        )
+        out.append(f"- {a.title} — {a.outlet or a.source}{via}{when}{link}{later}")
     return "\n".join(out).rstrip() + "\n"

@@ -15,18 +15,37 @@ from newsweave.story.model import ArticleRef, StoryReport
 from newsweave.story.noise import in_spans, noise_spans
 from newsweave.story.sentences import Sentence, similarity, story_sentences
 
+#: Days without a report after which the next one is a follow-up. Grouping
+#: keeps a story open for months (a trial, a recall): what joined it weeks
+#: later is shown as such rather than as more of the first day's coverage.
+FOLLOW_UP_DAYS = 3
 
-def _ref(article: Article) -> ArticleRef:
-    return ArticleRef(
-        id=article.id,
-        source=article.source,
-        title=article.title,
-        outlet=article.outlet,
-        republished_by=article.republished_by,
-        published=article.published_iso,
-        byline=article.byline,
-        url=article.url,
-    )
+
+def _refs(articles: Sequence[Article]) -> list[ArticleRef]:
+    """``articles`` (in publication order) as the report lists them, follow-ups marked."""
+    refs = []
+    previous = None
+    for article in articles:
+        follow_up = None
+        if article.published is not None:
+            when = sort_time(article.published)
+            if previous is not None and (gap := (when - previous).days) >= FOLLOW_UP_DAYS:
+                follow_up = gap
+            previous = when
+        refs.append(
+            ArticleRef(
+                id=article.id,
+                source=article.source,
+                title=article.title,
+                outlet=article.outlet,
+                republished_by=article.republished_by,
+                published=article.published_iso,
+                byline=article.byline,
+                url=article.url,
+                follow_up_days=follow_up,
+            )
+        )
+    return refs
 
 
 #: Paragraphs of an article that make its lede: news puts what matters first.
@@ -106,7 +125,7 @@ def build_report(
         title=story.title,
         first_published=iso(first),
         last_published=iso(last),
-        articles=[_ref(a) for a in chosen],
+        articles=_refs(chosen),
         entities=entities,
         claim_groups=group_claims(
             reported,

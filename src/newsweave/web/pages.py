@@ -75,6 +75,7 @@ def story_page(story_id: str, request: Request, state: State) -> HTMLResponse:
         "groups": groups,
         "folded": folded,
         "published": {a["id"]: a["published"] for a in report["articles"]},
+        "follow_ups": sum(bool(a.get("follow_up_days")) for a in report["articles"]),
         "conflicts": [g for g in groups if g["group"].relation == "conflict"],
         "counts": {r: sum(g["group"].relation == r for g in groups) for r in views.RELATION_ORDER},
         # Agreement needs two voices at least.
@@ -87,6 +88,7 @@ def story_page(story_id: str, request: Request, state: State) -> HTMLResponse:
                 "outlet": outlet_name(articles[a["id"]]),
                 "paragraphs": views.highlight(articles[a["id"]], claims[a["id"]], relations),
                 "claims": len(claims[a["id"]]),
+                "follow_up_days": a.get("follow_up_days"),
             }
             for a in report["articles"]
             if a["id"] in articles

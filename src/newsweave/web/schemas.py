@@ -50,6 +50,8 @@ class ReportArticle(Open):
     published: str | None
     byline: str | None
     url: str | None
+    #: Days since the story's previous report, on a follow-up after a quiet spell.
+    follow_up_days: int | None = None
 
 
 class ReportEntity(Open):
