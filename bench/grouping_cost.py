@@ -13,8 +13,9 @@ dev-set page (``extraction/ground-truth.json``), perturbed per article
 event-specific name and figure so that events built on the same material
 still differ. Events open at a steady rate (about 550 articles a day) and
 are reported for up to 12 hours, so 100k articles span about six months of
-publication dates: stories go dormant and leave the hot index as they
-would in a live store, which is what keeps the cost per article flat.
+publication dates: stories go quiet and are compacted (``compact_hours``),
+and old bodies leave the copy finder, as they would in a live store. With
+the default year of dormancy no story leaves the index within the stream.
 
     taskset -c 0 python bench/grouping_cost.py [--sizes 1000 10000 100000]
 """

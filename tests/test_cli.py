@@ -291,12 +291,12 @@ def test_cluster_stream(tmp_path: Path) -> None:
 
 def test_cluster_final_applies_merges(tmp_path: Path) -> None:
     records = [
-        {"id": "x1", "title": "Volcano erupts near Reykjavik, flights grounded"},
-        {"id": "y1", "title": "Iceland evacuates Grindavik as lava flows toward town"},
+        {"id": "x1", "title": "Iceland volcano erupts near Reykjavik, flights grounded"},
+        {"id": "y1", "title": "Iceland evacuates Grindavik as lava flows toward the town"},
         {
             "id": "z1",
-            "title": "Volcano erupts in Iceland: Grindavik evacuated, Reykjavik flights grounded "
-            "as lava flows",
+            "title": "Iceland volcano erupts: Grindavik evacuated, Reykjavik flights grounded "
+            "as lava flows toward town",
         },
     ]
     feed = tmp_path / "feed.jsonl"

