@@ -20,12 +20,46 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: The article fields an input record may state (see :class:`Given`), in the
+#: order :attr:`Article.given` lists them.
+GIVEN_FIELDS = ("title", "published", "outlet", "byline", "language", "summary", "body")
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """What an input record states about its article, which extraction does not second-guess.
+
+    A JSON Lines record or a news-please record may carry the title, date,
+    outlet, authors, language and standfirst its producer already knows; each
+    one given replaces what extraction would find, and the article lists it in
+    :attr:`Article.given`. With ``body``, the page's text is the article's body
+    itself (one paragraph a line, as news-please's ``maintext``), kept as it is
+    rather than extracted, and may be empty: a title-only article.
+    """
+
+    title: str | None = None
+    published: datetime | None = None
+    published_precision: Literal["day", "time"] | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    language: str | None = None
+    summary: str | None = None
+    body: bool = False
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the fields given, in :data:`GIVEN_FIELDS` order."""
+        return tuple(name for name in GIVEN_FIELDS if getattr(self, name) not in (None, False))
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One raw input page, exactly as it arrived, with where and how it was read.
 
     ``id`` is the content hash of ``raw``: the same bytes ingested twice are the
-    same page. ``text`` is ``raw`` decoded with ``encoding``.
+    same page. ``text`` is ``raw`` decoded with ``encoding``, except for a
+    record that states metadata (``given``): then ``raw`` is the whole record,
+    so that nothing it says is lost, and ``text`` is the page or body it holds.
     """
 
     id: str
@@ -36,6 +70,7 @@ class Page:
     kind: Literal["text", "html"]
     url: str | None = None
     fetched_at: datetime | None = None
+    given: Given | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +104,9 @@ class Article:
     ``outlet`` is who wrote it (Associated Press); ``republished_by`` is the
     site the page came from when that differs (a newspaper carrying AP copy).
     ``body`` is a list of paragraphs. ``published_precision`` is ``"day"`` when
-    the page gives a date but no time of day.
+    the page gives a date but no time of day. ``given`` names the fields the
+    input record stated (see :class:`Given`) rather than extraction found;
+    empty for a page read as it is.
     """
 
     id: str
@@ -88,6 +125,7 @@ class Article:
     url: str | None = None
     dropped: list[DroppedLine] = field(default_factory=list)
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    given: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -118,6 +156,7 @@ class Article:
             "language": self.language,
             "summary": self.summary,
             "body": self.text,
+            "given": list(self.given),
         }
 
 

@@ -53,6 +53,7 @@ ARTICLES = pa.schema(
         ("summary", _STR),
         ("dropped", _STR),
         ("diagnostics", _STR),
+        ("given", _STRS),
     ]
 )
 

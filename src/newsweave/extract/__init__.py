@@ -2,13 +2,15 @@
 
 Text pages (scraped plain-text dumps) go through a learned line segmenter;
 HTML pages through trafilatura. Both end in the same field clean-up, so an
-article looks the same whichever form its page came in.
+article looks the same whichever form its page came in; what a record states
+about its article replaces what they find (:mod:`newsweave.extract.given`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from newsweave.extract.given import extract_given
 from newsweave.extract.html import extract_html
 from newsweave.extract.text import extract_text
 from newsweave.models import Article, Page
@@ -24,8 +26,18 @@ def extract(
     ``reference_time`` resolves relative dates ("2 hours ago"); without it they
     are left out. ``explain`` adds per-line scores to ``Article.diagnostics``.
     Raises :class:`~newsweave.errors.PageError` with reason ``no_article`` when
-    the page holds no article.
+    the page holds no article. A page read from a record that states its
+    title, date, outlet... (``page.given``) gets those in place of what
+    extraction finds, marked in ``Article.given`` (see :mod:`newsweave.extract.given`).
     """
+    if page.given is not None:
+        return extract_given(
+            page, page.given, _extract_page, reference_time=reference_time, explain=explain
+        )
+    return _extract_page(page, reference_time=reference_time, explain=explain)
+
+
+def _extract_page(page: Page, *, reference_time: datetime | None, explain: bool) -> Article:
     if page.kind == "html":
         return extract_html(page, reference_time=reference_time, explain=explain)
     return extract_text(page, reference_time=reference_time, explain=explain)

@@ -69,8 +69,14 @@ def language_sample(body: list[str]) -> str:
     return "\n\n".join(body)[:LANGUAGE_SAMPLE_CHARS]
 
 
-def build_article(page: Page, found: Evidence) -> Article:
-    """The Article for ``page`` from what a path found, with dateline and outlet settled."""
+def build_article(
+    page: Page, found: Evidence, *, require_body: bool = True, language: str | None = None
+) -> Article:
+    """The Article for ``page`` from what a path found, with dateline and outlet settled.
+
+    ``require_body=False`` keeps a short or empty body (one a record gives);
+    ``language``, when known, spares detecting it.
+    """
     body = list(found.body)
     dateline = None
     dateline_outlet = None
@@ -82,7 +88,8 @@ def build_article(page: Page, found: Evidence) -> Article:
                 body[0] = split.rest
             else:
                 found.dropped.append(DroppedLine(body.pop(0), "dateline"))
-    check_body(page, body)
+    if require_body:
+        check_body(page, body)
 
     organisation = found.byline.organisation if found.byline else None
     wire = (organisation if organisation and agency(organisation) else None) or dateline_outlet
@@ -103,7 +110,7 @@ def build_article(page: Page, found: Evidence) -> Article:
         published_precision=found.precision if found.published else None,
         byline=found.byline.names if found.byline else None,
         dateline=dateline,
-        language=detect_language(language_sample(body)),
+        language=language or detect_language(language_sample(body)),
         summary=found.summary,
         url=page.url,
         dropped=found.dropped,

@@ -1,7 +1,7 @@
 """Ingest: turn the paths a user gives into pages, or rejections that say why not.
 
 :func:`read_paths` is the entry point; :func:`page_from_bytes` is shared by
-every reader (files, JSON Lines, WARC, feeds, HTTP fetches), so every page is
+every reader (files, JSON records, WARC, feeds, HTTP fetches), so every page is
 checked and decoded alike.
 """
 
@@ -10,6 +10,7 @@ from newsweave.ingest.discover import discover
 from newsweave.ingest.feeds import looks_like_feed, read_feed
 from newsweave.ingest.pages import RAW_KEEP_BYTES, page_from_bytes, rejection_from, sniff_kind
 from newsweave.ingest.readers import read_file, read_paths
+from newsweave.ingest.records import page_from_record, read_json
 from newsweave.ingest.warc import WarcStats, read_warc
 
 __all__ = [
@@ -19,8 +20,10 @@ __all__ = [
     "discover",
     "looks_like_feed",
     "page_from_bytes",
+    "page_from_record",
     "read_feed",
     "read_file",
+    "read_json",
     "read_paths",
     "read_warc",
     "rejection_from",

@@ -1,5 +1,5 @@
-"""Reading files into pages: text, HTML, JSON Lines, web archives (WARC) and
-feeds (RSS, Atom), each also gzipped.
+"""Reading files into pages: text, HTML, JSON records (JSON Lines, news-please's
+JSON), web archives (WARC) and feeds (RSS, Atom), each also gzipped.
 
 A bad input never stops a run: it becomes a :class:`~newsweave.models.Rejection`
 that says why, keeps the bytes when they are small enough, and the next input
@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import errno
 import gzip
-import json
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -24,7 +22,8 @@ from newsweave.config import DEFAULT_MAX_PAGE_BYTES
 from newsweave.errors import PageError
 from newsweave.ingest.discover import discover
 from newsweave.ingest.feeds import looks_like_feed, read_feed
-from newsweave.ingest.pages import RAW_KEEP_BYTES, Kind, keep_raw, page_from_bytes, rejection_from
+from newsweave.ingest.pages import RAW_KEEP_BYTES, Kind, page_from_bytes, rejection_from
+from newsweave.ingest.records import page_from_record, read_json
 from newsweave.ingest.warc import read_warc
 from newsweave.models import Page, Rejection
 
@@ -61,7 +60,9 @@ def read_file(
     path: Path, *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES, fetch_items: bool = False
 ) -> Iterator[Page | Rejection]:
     """The pages in one file: one for a page file, one per line for ``.jsonl``,
-    one per HTML response for ``.warc``, one per item for a feed.
+    one per record for ``.json`` (an object, or a list of them; see
+    :mod:`newsweave.ingest.records`), one per HTML response for ``.warc``, one
+    per item for a feed.
 
     ``.txt`` is text, ``.html``/``.htm``/``.xhtml`` HTML, anything else is
     sniffed; ``.gz`` of any of these is inflated first, with ``max_bytes``
@@ -94,6 +95,9 @@ def read_file(
         amount = f"{size} bytes" if raw is None else f"more than {limit} bytes"
         what = f"inflates to {amount}" if compressed else amount
         yield Rejection(str(path), "too_large", f"{what}, over the {max_bytes}-byte limit")
+        return
+    if suffix == ".json":
+        yield from read_json(raw, str(path), max_bytes=max_bytes)
         return
     if suffix in _FEED_SUFFIXES and looks_like_feed(raw):
         yield from _read_feed(raw, str(path), max_bytes, fetch_items)
@@ -140,7 +144,7 @@ def _read_jsonl(path: Path, compressed: bool, max_bytes: int) -> Iterator[Page |
                 if line is None:
                     yield Rejection(source, "too_large", f"line is over {limit} bytes")
                 elif line.strip():
-                    yield _record(line, source, max_bytes)
+                    yield page_from_record(line, source, max_bytes=max_bytes)
     except _READ_ERRORS as error:
         source = f"{path}:{lineno + 1}" if lineno else str(path)
         yield Rejection(source, "unreadable", _describe(error, compressed))
@@ -157,58 +161,6 @@ def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
             yield lineno, None
         else:
             yield lineno, line
-
-
-def _record(line: bytes, source: str, max_bytes: int) -> Page | Rejection:
-    """One JSON Lines record as a page: ``url``, ``html`` or ``text``, ``fetched_at``."""
-
-    def bad(detail: str) -> Rejection:
-        return Rejection(source, "bad_record", detail, raw=keep_raw(line))
-
-    try:
-        record = json.loads(line)
-    except ValueError as error:
-        return bad(f"not valid JSON: {error}")
-    except RecursionError:
-        return bad("not valid JSON: nested too deeply")
-    if not isinstance(record, dict):
-        return bad(f"a JSON {type(record).__name__}, not an object")
-    url = record.get("url")
-    if url is not None and not isinstance(url, str):
-        return bad("url is not a string")
-    kind: Kind
-    for kind in ("html", "text"):
-        body = record.get(kind)
-        if body is not None:
-            break
-    else:
-        return bad("has neither html nor text")
-    if not isinstance(body, str):
-        return bad(f"{kind} is not a string")
-    fetched_at = record.get("fetched_at")
-    if fetched_at is not None:
-        if not isinstance(fetched_at, str):
-            return bad("fetched_at is not a string")
-        try:
-            fetched_at = datetime.fromisoformat(fetched_at)
-        except ValueError:
-            return bad(f"fetched_at is not an ISO 8601 date: {fetched_at!r}")
-    try:
-        raw = body.encode("utf-8")
-    except UnicodeEncodeError:
-        return bad(f"{kind} holds unpaired surrogates")
-    try:
-        return page_from_bytes(
-            raw,
-            source,
-            kind=kind,
-            url=url,
-            fetched_at=fetched_at,
-            declared_encoding="utf-8",
-            max_bytes=max_bytes,
-        )
-    except PageError as error:
-        return rejection_from(error, raw)
 
 
 def _describe(error: BaseException, compressed: bool) -> str:

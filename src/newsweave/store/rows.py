@@ -77,6 +77,7 @@ def article_row(article: Article) -> dict[str, Any]:
         "summary": article.summary,
         "dropped": [{"text": d.text, "reason": d.reason} for d in article.dropped],
         "diagnostics": article.diagnostics,
+        "given": list(article.given) or None,
     }
 
 
@@ -98,6 +99,8 @@ def article_from_row(row: Mapping[str, Any]) -> Article:
         url=row["url"],
         dropped=[DroppedLine(d["text"], d["reason"]) for d in row["dropped"]],
         diagnostics=dict(row["diagnostics"]),
+        # Absent from rows written before records could state fields.
+        given=tuple(row.get("given") or ()),
     )
 
 

@@ -90,6 +90,10 @@ articles = sa.Table(
     sa.Column("dropped", sa.JSON, nullable=False),
     sa.Column("diagnostics", sa.JSON, nullable=False),
     sa.Column("extracted_at", sa.DateTime(timezone=True), nullable=False),
+    # The names of the fields the input record stated rather than extraction
+    # found (Article.given); NULL when none were, as for every article stored
+    # before records could state them.
+    sa.Column("given", sa.JSON(none_as_null=True)),
 )
 
 rejected = sa.Table(

@@ -261,8 +261,17 @@ PAGE_RECORD: dict[str, Any] = {
         "url": {"type": "string"},
         "html": {"type": "string"},
         "text": {"type": "string"},
+        "body": {"type": "string", "description": "the article's clean text, a paragraph a line"},
         "fetched_at": {"type": "string", "format": "date-time"},
+        "title": {"type": "string"},
+        "published": {"type": "string", "description": "ISO 8601 date, or date and time"},
+        "outlet": {"type": "string"},
+        "authors": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "language": {"type": "string"},
+        "summary": {"type": "string"},
     },
+    "description": "What a record states (title, published...) wins over extraction and is "
+    "marked given; a news-please record is read as it is.",
 }
 INGEST_BODY: dict[str, Any] = {
     "requestBody": {
@@ -270,7 +279,7 @@ INGEST_BODY: dict[str, Any] = {
         "description": (
             "Pages as records {url, html or text, fetched_at}: one JSON object or an array "
             "of them, JSON Lines, or files uploaded as multipart (field 'file'; .html, .txt, "
-            ".jsonl, .gz of these)."
+            ".jsonl, .json, .gz of these)."
         ),
         "content": {
             "application/json": {

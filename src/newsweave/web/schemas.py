@@ -138,6 +138,8 @@ class ArticleSummary(BaseModel):
     dateline: str | None
     language: str | None
     summary: str | None
+    # The fields its input record stated rather than extraction found.
+    given: list[str] = []
 
 
 class ArticleList(BaseModel):
