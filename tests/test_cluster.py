@@ -467,3 +467,17 @@ def test_a_quiet_story_is_compacted_and_still_joined_by_a_follow_up() -> None:
     (joined,) = [s for s in restored.stories() if s.id == first]
     assert joined.syndicated == {}
     assert not restored._stories[first].compact  # awake again, compacted later
+
+
+def test_a_pair_found_apart_is_compared_again_only_once_one_has_grown() -> None:
+    grouper = StoryGrouper()
+    for article in OTHERS[:2]:
+        grouper.add(article)
+    a, b = grouper._stories.values()
+    assert grouper._merge_due(a, b)
+    assert not grouper._merge_due(b, a)  # the same pair, either way round
+    a.size = 2  # grown by more than a tenth
+    assert grouper._merge_due(a, b)
+    restored = StoryGrouper.from_state(grouper.state())
+    ra, rb = restored._stories.values()
+    assert not restored._merge_due(ra, rb)  # the state keeps what was compared

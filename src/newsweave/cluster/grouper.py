@@ -58,6 +58,7 @@ _NORM_REFRESH = 0.1
 _MERGE_CANDIDATES = 2
 #: Version of the saved-state format; a state of another version is refused.
 STATE_VERSION = 2
+_APART_MIN = 1024
 
 
 class StateError(ValueError):
@@ -153,6 +154,11 @@ class StoryGrouper:
         self._quiet: list[tuple[datetime, int, str]] = []
         # Articles whose bodies the copy finder holds, by publication time.
         self._sketched: list[tuple[datetime, str]] = []
+        # Pairs of stories last compared for a merge, with their sizes then.
+        self._apart: dict[tuple[str, str], tuple[int, int]] = {}
+        self._apart_kept = (
+            _APART_MIN  # pairs of merged or dormant stories are dropped past twice this
+        )
         self._touched: set[str] = set()
         #: Every merge so far, in order: (absorbed story id, surviving story id).
         #: An id :meth:`add` returned earlier may since have been absorbed.
@@ -195,9 +201,32 @@ class StoryGrouper:
         if embedding is not None:
             story.embedding = embedding if story.embedding is None else story.embedding + embedding
         for other in runners:
-            if other.live and self._alike(story, other):
+            if other.live and self._merge_due(story, other) and self._alike(story, other):
                 story = self._merge(story, other)
         return story.id
+
+    def _merge_due(self, a: _LiveStory, b: _LiveStory) -> bool:
+        """Whether two stories need comparing for a merge (again).
+
+        A pair found apart is compared again only once one of them has grown
+        by a tenth: comparing two long-running stories costs as much as their
+        vocabularies, and an article that reaches both comes with every report.
+        """
+        pair = (a.id, b.id) if a.seq < b.seq else (b.id, a.id)
+        sizes = (a.size, b.size) if a.seq < b.seq else (b.size, a.size)
+        seen = self._apart.get(pair)
+        if seen is not None and all(
+            now <= then * (1 + _NORM_REFRESH) for now, then in zip(sizes, seen, strict=True)
+        ):
+            return False
+        self._apart[pair] = sizes
+        if len(self._apart) > 2 * self._apart_kept:
+            self._apart = {p: n for p, n in self._apart.items() if self._both_live(p)}
+            self._apart_kept = max(len(self._apart), _APART_MIN)
+        return True
+
+    def _both_live(self, pair: tuple[str, str]) -> bool:
+        return all((s := self._stories.get(i)) is not None and s.live for i in pair)
 
     @property
     def horizon(self) -> datetime | None:
@@ -576,6 +605,9 @@ class StoryGrouper:
             "lexicon": self._lexicon.counts(),
             "stories": [_story_state(s) for s in live],
             "copies": self._copies.state(),
+            "apart": [
+                [*pair, *sizes] for pair, sizes in self._apart.items() if self._both_live(pair)
+            ],
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
 
@@ -627,6 +659,7 @@ class StoryGrouper:
                 if article_id in indexed and published is not None:
                     heapq.heappush(self._sketched, (when, article_id))
         self._copies.restore(data["copies"])
+        self._apart = {(a, b): (x, y) for a, b, x, y in data["apart"]}
 
 
 def _embedder_name(embedder: Embedder | None) -> str | None:
