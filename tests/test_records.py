@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from newsweave import Newsweave
 from newsweave.extract import extract
+from newsweave.extract.outlets import known_name
 from newsweave.ingest import read_file, read_paths
 from newsweave.models import Article, Given, Page, Rejection
 from newsweave.pipeline import extract_page, ingest
@@ -379,4 +380,5 @@ def test_every_shared_news_please_record_is_stored_with_its_title_and_date(
         if record["date_publish"]:
             assert article.published == datetime.fromisoformat(record["date_publish"]), source
             assert "published" in article.given
-        assert article.outlet == record["source_domain"]
+        domain = record["source_domain"]
+        assert article.outlet == (known_name(domain) or domain), source

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsweave.config import Settings, embedder_spec
+from newsweave.config import Settings, embedder_spec, outlets_file
 from newsweave.errors import NotFoundError
 from newsweave.models import Article, Page, Rejection, Story, iso
 from newsweave.reports import story_report, story_report_dict
@@ -56,6 +56,11 @@ class Newsweave:
         self._embedder: str | Embedder | None = (
             self.settings.embedder if embedder is None else embedder
         )
+        if self.settings.outlets != outlets_file():
+            # Outlets other than the environment's: imported only then, to start light.
+            from newsweave.extract.outlets import use_outlets
+
+            use_outlets(self.settings.outlets)
         self.store = Store.open(self.settings.db_url)
 
     @property

@@ -5,7 +5,9 @@ the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load;
 ``NEWSWEAVE_PARSE_CACHE`` how many parsed paragraphs a process keeps for reuse;
 ``NEWSWEAVE_LANGUAGES`` the languages lingua may name (:mod:`newsweave.nlp.language`);
 ``NEWSWEAVE_EMBEDDER`` the sentence encoder story grouping adds to TF-IDF
-(:mod:`newsweave.cluster.embeddings`).
+(:mod:`newsweave.cluster.embeddings`); ``NEWSWEAVE_OUTLETS`` a CSV of outlets
+(``domain,name,country,owner``) whose rows win over the shipped table
+(:mod:`newsweave.extract.outlets`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ def default_db_url() -> str:
     if url := os.environ.get("NEWSWEAVE_DB"):
         return url
     return f"sqlite:///{data_home() / 'newsweave.db'}"
+
+
+def outlets_file() -> str | None:
+    """``$NEWSWEAVE_OUTLETS``: the user's outlet CSV, or ``None`` for the shipped table alone."""
+    return os.environ.get("NEWSWEAVE_OUTLETS", "").strip() or None
 
 
 def parse_cache_size() -> int:
@@ -82,6 +89,9 @@ class Settings:
     embedder: str | None = field(
         default_factory=lambda: embedder_spec(os.environ.get("NEWSWEAVE_EMBEDDER"))
     )
+    #: A CSV of outlets (``domain,name,country,owner``) whose rows win over the
+    #: shipped domain → outlet table; ``None``: the shipped table alone.
+    outlets: str | None = field(default_factory=outlets_file)
 
     @classmethod
     def from_env(cls, db_url: str | None = None) -> Settings:

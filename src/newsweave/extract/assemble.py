@@ -13,7 +13,13 @@ from typing import Any
 from newsweave.errors import PageError
 from newsweave.extract.dates import Precision
 from newsweave.extract.fields import Byline, split_dateline
-from newsweave.extract.outlets import agency, same_outlet
+from newsweave.extract.outlets import (
+    agency,
+    known_name,
+    known_outlet_name,
+    plausible_outlet,
+    same_outlet,
+)
 from newsweave.models import Article, DroppedLine, Page
 from newsweave.nlp.language import detect_language
 
@@ -69,6 +75,20 @@ def language_sample(body: list[str]) -> str:
     return "\n\n".join(body)[:LANGUAGE_SAMPLE_CHARS]
 
 
+def _candidate(name: str | None, url: str | None) -> str | None:
+    """``name`` as an outlet found on a page at ``url``, or ``None`` when it is none.
+
+    A byline, section or navigation label is none; where the table knows the
+    page's domain, its name wins over a name it does not know (a guessed word).
+    """
+    if not plausible_outlet(name):
+        return None
+    canonical = known_name(url)
+    if canonical is None or agency(name) or known_outlet_name(name):  # type: ignore[arg-type]
+        return name
+    return canonical
+
+
 def build_article(
     page: Page, found: Evidence, *, require_body: bool = True, language: str | None = None
 ) -> Article:
@@ -91,12 +111,15 @@ def build_article(
     if require_body:
         check_body(page, body)
 
-    organisation = found.byline.organisation if found.byline else None
+    organisation = _candidate(found.byline.organisation if found.byline else None, page.url)
+    credited = _candidate(found.credited, page.url)
+    # The table's name for the page's domain wins over a site name the page gives.
+    site = known_name(page.url) or (found.site if plausible_outlet(found.site) else None)
     wire = (organisation if organisation and agency(organisation) else None) or dateline_outlet
-    outlet = wire or organisation or found.credited or found.site
-    republished_by = found.site if found.site and not same_outlet(found.site, outlet) else None
-    if republished_by is None and found.credited and not same_outlet(found.credited, outlet):
-        republished_by = found.credited
+    outlet = wire or organisation or credited or site
+    republished_by = site if site and not same_outlet(site, outlet) else None
+    if republished_by is None and credited and not same_outlet(credited, outlet):
+        republished_by = credited
 
     return Article(
         id=page.id,

@@ -4,16 +4,191 @@ Pages name their publisher in many forms: an agency code in a dateline
 ("(AP)"), a wire credit in a byline ("– Associated Press"), a domain in capitals
 ("TEMPO.CO"), a host ("www.thehill.com"). These helpers turn each into one
 readable name so that copies of the same report agree on who wrote it.
+
+A domain → outlet table (``data/outlets.csv``, newsweave's own compilation)
+names the common news sites canonically ("washingtonpost.com" → "The Washington
+Post"); a user's CSV of the same columns (``$NEWSWEAVE_OUTLETS``,
+``Settings.outlets``) adds rows or overrides them. A host matches its own row or
+its nearest parent domain's ("edition.cnn.com" → "cnn.com").
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsweave.config import outlets_file
+from newsweave.errors import NewsweaveError
 from newsweave.extract.patterns import BULLET_RE, STOPWORDS
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """One row of the outlet table: a domain and the outlet it belongs to."""
+
+    domain: str
+    name: str
+    country: str | None = None
+    owner: str | None = None
+
+
+def _rows(lines: Iterable[str], source: str) -> dict[str, Outlet]:
+    """The outlets of a CSV with ``domain`` and ``name`` columns; ``#`` lines are comments."""
+    reader = csv.DictReader(line for line in lines if not line.lstrip().startswith("#"))
+    fields = {f.strip().lower() for f in reader.fieldnames or []}
+    if not {"domain", "name"} <= fields:
+        raise NewsweaveError(f"{source}: an outlet table needs 'domain' and 'name' columns")
+    table: dict[str, Outlet] = {}
+    for row in reader:
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        domain = _host(row.get("domain", ""))
+        if domain and row.get("name"):
+            table[domain] = Outlet(
+                domain, row["name"], row.get("country") or None, row.get("owner") or None
+            )
+    return table
+
+
+@lru_cache(maxsize=4)
+def _table(override: str | None) -> dict[str, Outlet]:
+    shipped = resources.files("newsweave.extract").joinpath("data/outlets.csv")
+    table = _rows(shipped.read_text(encoding="utf-8").splitlines(), "outlets.csv")
+    if override:
+        try:
+            text = Path(override).read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise NewsweaveError(f"cannot read the outlet table {override}: {error}") from error
+        table.update(_rows(text.splitlines(), override))
+    return table
+
+
+#: The outlet CSV chosen by :func:`use_outlets`; ``False``: none chosen, use the environment's.
+_chosen: str | bool | None = False
+
+
+def use_outlets(path: str | None) -> None:
+    """Read outlets from ``path`` over the shipped table (``None``: the shipped table alone)."""
+    global _chosen
+    _chosen = path
+
+
+def outlet_table() -> dict[str, Outlet]:
+    """Domain → outlet: the shipped rows, those of the user's CSV over them."""
+    return _table(outlets_file() if _chosen is False else _chosen)  # type: ignore[arg-type]
+
+
+def _host(text: str) -> str:
+    """``text``'s host in lower case: no scheme, path, port or trailing dot."""
+    text = text.strip().lower()
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    return host.rstrip(".")
+
+
+_HOST_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
+
+
+def lookup(address: str | None) -> Outlet | None:
+    """The table's outlet for a URL, host or bare domain ("TEMPO.CO", "www.thetimes.co.uk").
+
+    The host's own row wins, then its parent domains' in turn: "edition.cnn.com"
+    finds "cnn.com", "abcnews.go.com" its own row.
+    """
+    if not address or " " in address.strip():
+        return None
+    host = _host(address)
+    if not _HOST_RE.match(host):
+        return None
+    table = outlet_table()
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        found = table.get(".".join(labels[i:]))
+        if found is not None:
+            return found
+    return None
+
+
+def known_name(address: str | None) -> str | None:
+    """The canonical outlet name for a URL, host or domain in the table, else ``None``."""
+    found = lookup(address)
+    return found.name if found else None
+
+
+#: Suffixes of two labels under which a name is registered ("bbc.co.uk").
+TWO_PART_SUFFIXES = frozenset(
+    "co.uk org.uk ac.uk gov.uk me.uk com.au net.au org.au co.nz org.nz co.in net.in "
+    "co.id or.id co.jp ne.jp or.jp co.kr or.kr com.cn com.hk com.sg com.my com.ph "
+    "com.pk com.br com.ar com.mx com.tr co.za org.za co.ke com.ng com.eg org.eg co.il".split()
+)
+
+
+def registered_domain(address: str) -> str:
+    """The domain a host is registered under: "edition.cnn.com" → "cnn.com",
+    "www.thetimes.co.uk" → "thetimes.co.uk"."""
+    labels = _host(address).split(".")
+    keep = 3 if ".".join(labels[-2:]) in TWO_PART_SUFFIXES else 2
+    return ".".join(labels[-keep:])
+
+
+#: Byline, section and navigation labels: a name made only of these is no outlet.
+NOT_OUTLET_WORDS = frozenset(
+    """what who when where why how this that here there it its our your my by for from with
+    and or of the a an to in on at us me you more read see view
+    reporter reporters writer writers staff author authors opinion opinions news home
+    editor editors editorial contributor contributors contributing correspondent columnist
+    column columns analysis comment comments commentary share print email follow menu search
+    subscribe subscription sign login log newsletter newsletters about contact advertisement
+    sponsored latest top stories story video videos photo photos gallery live updates update
+    breaking world politics business sport sports tech technology science health culture
+    entertainment lifestyle travel local national international section sections page
+    features feature review reviews blog blogs guest special wire desk team""".split()
+)
+#: Roles that mark a byline ("Wired Staff", "Staff Writer") unless the name is a known outlet's.
+_ROLE_WORDS = frozenset(
+    "reporter reporters writer writers staff author authors editor editors contributor "
+    "contributors correspondent columnist".split()
+)
+#: Longer than this, a name is a headline or a sentence.
+MAX_OUTLET_WORDS = 7
+MAX_OUTLET_CHARS = 60
+
+
+@lru_cache(maxsize=4)
+def _names(table_id: int) -> frozenset[str]:
+    del table_id
+    return frozenset(o.name.casefold() for o in outlet_table().values()) | frozenset(
+        a.casefold() for a in AGENCIES.values()
+    )
+
+
+def known_outlet_name(name: str) -> bool:
+    """Whether ``name`` is an outlet the table or the agency list names."""
+    return name.strip().casefold() in _names(id(outlet_table())) or agency(name) is not None
+
+
+def plausible_outlet(name: str | None) -> bool:
+    """Whether ``name`` may be an outlet: no byline, section or navigation label
+    ("What", "Reporter", "Wired Staff", "Opinion"), no headline-long string."""
+    if not name or not name.strip():
+        return False
+    if known_outlet_name(name):
+        return True
+    if len(name) > MAX_OUTLET_CHARS or re.search(r"[?!]|[.:;] ", name):
+        return False
+    words = [w.strip(".,:;'’\"()[]|-–—").casefold() for w in name.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > MAX_OUTLET_WORDS:
+        return False
+    if any(w in _ROLE_WORDS for w in words):
+        return False
+    return not all(w in NOT_OUTLET_WORDS for w in words)
+
 
 #: Wire services and agencies, by the codes and spellings they appear under.
 AGENCIES: dict[str, str] = {
@@ -78,7 +253,7 @@ def readable(name: str) -> str:
     capitals is title-cased, while a short one ("BBC") is taken as an acronym.
     """
     name = re.sub(r"\s+", " ", name).strip(" .,;:|-–—")
-    known = agency(name)
+    known = agency(name) or known_name(name)
     if known:
         return known
     match = _DOMAIN_RE.match(name)
@@ -99,7 +274,8 @@ def readable(name: str) -> str:
 
 
 def from_url(url: str | None) -> str | None:
-    """A publisher name from a page's address (its host without "www." and suffix)."""
+    """A publisher name from a page's address: the table's name for its domain, else
+    its host without "www." and suffix."""
     if not url:
         return None
     host = urlsplit(url if "//" in url else f"//{url}").hostname
@@ -180,7 +356,13 @@ def same_outlet(a: str | None, b: str | None) -> bool:
         return re.sub(r"[^a-z0-9]|^the", "", s.lower())
 
     def domains(s: str) -> set[str]:  # "NJ Advance Media for NJ.com" names nj.com
-        return {key(readable(w)) for w in s.split() if _DOMAIN_RE.match(w.strip(".,;:()"))}
+        found = (w.strip(".,;:()") for w in s.split())
+        return {
+            key(name)
+            for w in found
+            if _DOMAIN_RE.match(w)
+            for name in (readable(w), _DOMAIN_RE.match(w).group("name").split(".")[-1])  # type: ignore[union-attr]
+        }
 
     ka, kb = key(a), key(b)
     return (
