@@ -56,6 +56,7 @@ from datasketch import MinHash, MinHashLSH
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsweave.cluster import GroupingConfig, StoryGrouper
+from newsweave.cluster.grouper import embedding_text
 from newsweave.cluster.text import normalised_text
 from newsweave.models import Article, sort_time
 
@@ -166,8 +167,8 @@ def b_cubed(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float
 # Grouper runs, keyed by the articles and settings: the placement and final
 # labelings of one run are scored as two rows without running it twice.
 _RUNS: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
-# Sentence embeddings by text, filled by :func:`embed_all` for ``--embedder``.
-_EMBEDDINGS: dict[str, np.ndarray] = {}
+# Sentence embeddings by encoder spec and text, filled by :func:`embed_all`.
+_EMBEDDINGS: dict[tuple[str, str], np.ndarray] = {}
 
 
 def _run_key(items: Sequence[Item], params: dict[str, Any]) -> tuple[Any, ...]:
@@ -200,13 +201,16 @@ def newsweave_method(items: Sequence[Item], params: dict[str, Any]) -> list[str]
     ``final`` picks the labelling: each article's story at the end of the
     stream, merges applied (what :meth:`StoryGrouper.stories` and a store
     hold), or else the id :meth:`StoryGrouper.add` returned when the article
-    was placed. ``embedded`` adds the cached sentence embeddings.
+    was placed. ``embedded`` names the encoder whose cached sentence
+    embeddings are added (:func:`embed_all`); being a parameter, it keys the
+    run cache too.
     """
     params = dict(params)
     final = params.pop("final", True)
     key = _run_key(items, params)
     if key not in _RUNS:
-        embedder = _EMBEDDINGS.__getitem__ if params.pop("embedded", False) else None
+        spec = params.pop("embedded", None)
+        embedder = (lambda text: _EMBEDDINGS[spec, text]) if spec else None
         grouper = StoryGrouper(replace(GroupingConfig(), **params), embedder)
         placed = [grouper.add(article) for _, article in items]
         survivor = dict(grouper.merges)
@@ -220,23 +224,24 @@ def newsweave_method(items: Sequence[Item], params: dict[str, Any]) -> list[str]
     return resolved if final else placed
 
 
-def _embedding_text(article: Article) -> str:
-    """What the grouper gives its embedder: the title and the lead's first words."""
-    lead = " ".join(" ".join(article.body).split()[: GroupingConfig().lead_words])
-    return f"{article.title}. {lead}" if lead else article.title
+def grouping_texts(sets: Sequence[DataSet]) -> list[str]:
+    """The distinct texts the grouper gives its embedder for the sets' articles."""
+    config = GroupingConfig()
+    return sorted({embedding_text(a, config) for data in sets for _, a in data.items})
 
 
 def embed_all(spec: str, sets: Sequence[DataSet]) -> tuple[int, float]:
-    """Encode every article's text once into the cache; (texts, seconds)."""
+    """Encode every article's text once into the cache, under ``spec``; (texts, seconds)."""
     from newsweave.cluster.embeddings import load_embedder
 
     embedder = load_embedder(spec)
-    texts = sorted({_embedding_text(a) for data in sets for _, a in data.items})
+    texts = grouping_texts(sets)
     start = time.perf_counter()
     many = getattr(embedder, "embed_many", None)
     vectors = many(texts) if many else [embedder(t) for t in texts]
     seconds = time.perf_counter() - start
-    _EMBEDDINGS.update(zip(texts, (np.asarray(v, dtype=np.float64) for v in vectors), strict=True))
+    for text, vector in zip(texts, vectors, strict=True):
+        _EMBEDDINGS[spec, text] = np.asarray(vector, dtype=np.float64)
     return len(texts), seconds
 
 
@@ -393,7 +398,7 @@ def throughput(data: DataSet, repeat: int = 3) -> float:
     return len(data.items) / best
 
 
-def newsweave_grid(quick: bool, embedded: bool = False) -> list[dict[str, Any]]:
+def newsweave_grid(quick: bool, embedded: str | None = None) -> list[dict[str, Any]]:
     """The settings cross-validation chooses among."""
     # Embeddings add similarity, so the bars sit higher than without them.
     lift = 0.1 if embedded else 0.0
@@ -409,7 +414,7 @@ def newsweave_grid(quick: bool, embedded: bool = False) -> list[dict[str, Any]]:
         # them the axis makes room for how much the embeddings weigh.
         dormant_hours=[9000.0] if embedded else [720.0, 9000.0],
     )
-    extra = grid(embedded=[True], embedding_weight=[0.1, 0.3]) if embedded else [{}]
+    extra = grid(embedded=[embedded], embedding_weight=[0.1, 0.3]) if embedded else [{}]
     return [
         {**s, **h, **t, **e} for s, h, t, e in itertools.product(shared, headline, full_text, extra)
     ]
@@ -454,7 +459,7 @@ def report(args: argparse.Namespace) -> str:
             (
                 f"newsweave + {args.embedder}, final stories",
                 newsweave_method,
-                newsweave_grid(args.quick, embedded=True),
+                newsweave_grid(args.quick, embedded=args.embedder),
             )
         )
     thresholds = grid(threshold=[0.02, 0.04, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4])

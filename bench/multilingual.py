@@ -71,8 +71,8 @@ def _fmt(s: tuple[float, float, float]) -> str:
     return f"{s[2]:.3f} / {s[0]:.3f} / {s[1]:.3f}"
 
 
-def grouped(data: clustering.DataSet, embedded: bool, **params: float) -> list[str]:
-    """Each article's final story, by newsweave's grouper (with the cached embeddings).
+def grouped(data: clustering.DataSet, embedded: str | None, **params: float) -> list[str]:
+    """Each article's final story, by newsweave's grouper (with ``embedded``'s cached embeddings).
 
     ``params`` override :class:`~newsweave.cluster.GroupingConfig` fields.
     """
@@ -89,16 +89,12 @@ def _best(run: Callable[[], float]) -> float:
 
 def use_encoder(spec: str, data: clustering.DataSet) -> dict[str, float]:
     """Load ``spec``, encode every grouping text into the bench's cache; timings."""
-    # bench/clustering caches one encoder's vectors and keys grouper runs by
-    # settings alone: both are emptied before another encoder's turn.
-    clustering._EMBEDDINGS.clear()
-    clustering._RUNS.clear()
     started = time.perf_counter()
     embedder = load_embedder(spec)
     load = time.perf_counter() - started
     batch = _best(lambda: clustering.embed_all(spec, [data])[1])
-    count = len(clustering._EMBEDDINGS)  # the distinct grouping texts, as the cache keys them
-    texts = list(clustering._EMBEDDINGS)[:SINGLE]
+    count = len(texts := clustering.grouping_texts([data]))
+    texts = texts[:SINGLE]
 
     def one_at_a_time() -> float:
         started = time.perf_counter()
@@ -139,13 +135,13 @@ def report(stories: Path) -> str:
         name = "TF-IDF alone" if spec is None else spec
         if spec is not None:
             speeds[spec] = use_encoder(spec, data)
-        runs[name] = grouped(data, spec is not None)
+        runs[name] = grouped(data, spec)
         space = [{"threshold": t} for t in THRESHOLDS]
         if spec is not None:
             space = [{**p, "embedding_weight": w} for p in space for w in WEIGHTS]
-        best = max(space, key=lambda p: b_cubed(gold, grouped(data, spec is not None, **p))[2])
+        best = max(space, key=lambda p: b_cubed(gold, grouped(data, spec, **p))[2])
         label = name if spec is None else f"TF-IDF + `{spec}`"
-        rows.append((label, runs[name], best, grouped(data, spec is not None, **best)))
+        rows.append((label, runs[name], best, grouped(data, spec, **best)))
         print(f"  {name}: done", file=sys.stderr)
 
     lines = [

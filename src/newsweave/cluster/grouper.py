@@ -191,9 +191,7 @@ class StoryGrouper:
         bar = cfg.threshold if article.body else cfg.headline_threshold
         embedding = None
         if self._embedder is not None:
-            lead = " ".join(" ".join(article.body).split()[: cfg.lead_words])
-            text = f"{article.title}. {lead}" if lead else article.title
-            embedding = np.asarray(self._embedder(text), dtype=np.float64)
+            embedding = np.asarray(self._embedder(embedding_text(article, cfg)), dtype=np.float64)
         story, runners = self._best(vector, embedding, start, end, bar)
         if story is None:
             story = self._open(article.id)
@@ -660,6 +658,12 @@ class StoryGrouper:
                     heapq.heappush(self._sketched, (when, article_id))
         self._copies.restore(data["copies"])
         self._apart = {(a, b): (x, y) for a, b, x, y in data["apart"]}
+
+
+def embedding_text(article: Article, config: GroupingConfig) -> str:
+    """What the grouper gives its embedder: the title and the lead's first words."""
+    lead = " ".join(" ".join(article.body).split()[: config.lead_words])
+    return f"{article.title}. {lead}" if lead else article.title
 
 
 def _embedder_name(embedder: Embedder | None) -> str | None:
