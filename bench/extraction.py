@@ -40,9 +40,17 @@ from newsweave.extract import extract
 from newsweave.extract.features import featurize_page, normalise, split_lines
 from newsweave.extract.outlets import from_url, same_outlet
 from newsweave.extract.patterns import LIST_ITEM_RE
-from newsweave.extract.segmenter import SegmenterModel, load_model, segment
+from newsweave.extract.segmenter import Segmenters, load_models, segment
 from newsweave.extract.text import extract_text
-from newsweave.extract.training import DevPage, load_dev_set, shingles, train_model
+from newsweave.extract.training import (
+    CHECK_LAYOUTS,
+    TRAINING_LAYOUTS,
+    DevPage,
+    layout_variant,
+    load_dev_set,
+    shingles,
+    train_models,
+)
 from newsweave.models import Article, Page, content_hash
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,24 +103,38 @@ def fold_order(pages: Sequence[DevPage], split: int) -> list[DevPage]:
 
 
 def cross_validated_text(
-    pages: Sequence[DevPage], folds: int, split: int = 0
-) -> list[Article | None]:
-    """Each page's article (``None``: none found) by a segmenter trained without its fold.
+    pages: Sequence[DevPage],
+    folds: int,
+    split: int = 0,
+    layouts: dict[str, list[DevPage]] | None = None,
+) -> dict[str, list[Article | None]]:
+    """Each page's article (``None``: none found) by segmenters trained without its fold.
 
-    In ``pages`` order; page ``i`` of :func:`fold_order` goes to fold ``i % folds``.
+    Keyed by layout ("plain": the pages as given, then each of ``layouts``, the same
+    pages rendered otherwise), in ``pages`` order; page ``i`` of :func:`fold_order`
+    goes to fold ``i % folds``. The layout model of each fold is trained on the
+    fold's pages and their variants of :data:`TRAINING_LAYOUTS` only.
     """
-    order = fold_order(pages, split)
-    outputs: dict[str, Article | None] = {}
+    variants = {"plain": list(pages), **(layouts or {})}
+    fold_of = {p.id: i % folds for i, p in enumerate(fold_order(pages, split))}
+    outputs: dict[str, dict[str, Article | None]] = {name: {} for name in variants}
     for fold in range(folds):
-        train = [p for i, p in enumerate(order) if i % folds != fold]
-        test = [p for i, p in enumerate(order) if i % folds == fold]
-        model = train_model(train)
+        train = [p for p in pages if fold_of[p.id] != fold]
+        extra = [
+            p for name in TRAINING_LAYOUTS for p in variants.get(name, []) if fold_of[p.id] != fold
+        ]
+        models = train_models(train, extra)
 
-        def run(page: Page, model: SegmenterModel = model) -> Article:
-            return extract_text(page, reference_time=None, explain=False, model=model)
+        def run(page: Page, models: Segmenters = models) -> Article:
+            return extract_text(page, reference_time=None, explain=False, model=models)
 
-        outputs.update((dev.id, article_or_none(run, text_page(dev))) for dev in test)
-    return [outputs[dev.id] for dev in pages]
+        for name, devs in variants.items():
+            outputs[name].update(
+                (dev.id, article_or_none(run, text_page(dev)))
+                for dev in devs
+                if fold_of[dev.id] == fold
+            )
+    return {name: [outputs[name][dev.id] for dev in pages] for name in variants}
 
 
 def body_pairs(
@@ -203,7 +225,7 @@ def page_score(gold: str, predicted: str) -> tuple[float, float, float]:
 
 def stage_times(pages: Sequence[Page]) -> dict[str, float]:
     """Milliseconds per page spent in each stage of text extraction (shipped model)."""
-    model = load_model()
+    model = load_models().plain
     lines = [split_lines(page.text) for page in pages]
     features = [featurize_page(x) for x in lines]
     first = [model.first_pass(f) for f in features]
@@ -324,7 +346,11 @@ def main() -> None:
     htmls = [html_page(p) for p in pages]
     rows = []
 
-    cv_runs = [cross_validated_text(pages, args.folds, split) for split in range(args.splits)]
+    layouts = {name: [layout_variant(p, name) for p in pages] for name in CHECK_LAYOUTS}
+    cv_all = [
+        cross_validated_text(pages, args.folds, split, layouts) for split in range(args.splits)
+    ]
+    cv_runs = [run["plain"] for run in cv_all]
     cv_scores = [score(body_pairs(pages, articles)) for articles in cv_runs]
     cv_pairs = body_pairs(pages, cv_runs[0])
     cv_mean = tuple(statistics.mean(s[k] for s in cv_scores) for k in range(3))
@@ -368,6 +394,18 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for name, kind, (p, r, f1), speed in rows:
         print(f"| {name} | {kind} | {f1:.3f} | {p:.3f} | {r:.3f} | {speed:.0f} |")
+    print(
+        "\nThe same pages rendered as other layouts (CV, mean of the splits; "
+        f"the layout model is trained on {', '.join(TRAINING_LAYOUTS)} only):\n"
+        "| layout | newsweave F1 | P | R | no article | jusText F1 |\n|---|---|---|---|---|---|"
+    )
+    for name, variant in layouts.items():
+        each = [score(body_pairs(variant, run[name])) for run in cv_all]
+        p, r, f1 = (statistics.mean(s[k] for s in each) for k in range(3))
+        missing = statistics.mean(sum(a is None for a in run[name]) for run in cv_all)
+        plain = [justext_lines(dev.text) for dev in variant]
+        baseline = score(list(zip(golds, plain, strict=True)))[2]
+        print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {missing:.1f} | {baseline:.3f} |")
     print(
         "\nCV F1 by fold assignment: "
         + ", ".join(f"{f1:.3f}" for _, _, f1 in cv_scores)

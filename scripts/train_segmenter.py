@@ -1,4 +1,7 @@
-"""Train newsweave's line segmenter on an extraction development set and ship it.
+"""Train newsweave's line segmenters on an extraction development set and ship them.
+
+The plain model learns from the pages' text renders; the layout model from those and
+from variants rendered as table layouts and giant lines (``training.TRAINING_LAYOUTS``).
 
 Usage: python scripts/train_segmenter.py [DATA_DIR] [--out DIR] [--rounds N]
 
@@ -13,7 +16,14 @@ import argparse
 import time
 from pathlib import Path
 
-from newsweave.extract.training import ROUNDS, fit, load_dev_set, save
+from newsweave.extract.training import (
+    ROUNDS,
+    TRAINING_LAYOUTS,
+    fit,
+    layout_variant,
+    load_dev_set,
+    save,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,13 +38,15 @@ def main() -> None:
 
     started = time.perf_counter()
     pages = load_dev_set(args.data)
-    first, second, meta = fit(pages, args.rounds)
-    paths = save(first, second, meta, args.out)
-    print(
-        f"trained {meta['version']} on {meta['pages']} pages / {meta['lines']} lines "
-        f"in {time.perf_counter() - started:.1f}s → "
-        + ", ".join(f"{path} ({path.stat().st_size / 1024:.0f} KiB)" for path in paths)
-    )
+    variants = [layout_variant(page, layout) for layout in TRAINING_LAYOUTS for page in pages]
+    for layout, training in ((False, pages), (True, [*pages, *variants])):
+        first, second, meta = fit(training, args.rounds)
+        paths = save(first, second, meta, args.out, layout=layout)
+        print(
+            f"trained {meta['version']} on {meta['pages']} pages / {meta['lines']} lines "
+            f"in {time.perf_counter() - started:.1f}s → "
+            + ", ".join(f"{path} ({path.stat().st_size / 1024:.0f} KiB)" for path in paths)
+        )
 
 
 if __name__ == "__main__":

@@ -737,3 +737,37 @@ def test_languages_can_be_restricted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
     with pytest.raises(NewsweaveError, match="lingua knows no xx"):
         detect_language(english)
+
+
+MENU = ["Home", "World", "Business", "Sports", "Opinion", "Shows", "Video", "Podcasts"] * 3
+
+
+@pytest.mark.parametrize("name", ["rt-bolivia-protests.txt", "space-com-europa-water.txt"])
+def test_a_table_layout_render_gives_the_same_article(name: str) -> None:
+    # The page's own column beside a menu column, as an older site's table renders.
+    text = (EXAMPLE_PAGES / name).read_text(encoding="utf-8")
+    plain = extract(make_page(text))
+    lines = text.splitlines()
+    start = len(lines) // 3
+    beside = [
+        f"{MENU[i - start]:<14}{line}" if 0 <= i - start < len(MENU) else line
+        for i, line in enumerate(lines)
+    ]
+    layout = extract(make_page("\n".join(beside)))
+    assert layout.diagnostics["model"] != plain.diagnostics["model"]
+    assert layout.title == plain.title
+    assert set(layout.body) <= set(plain.body)
+    long = [p for p in plain.body if len(p.split()) >= 12]
+    assert all(p in layout.body for p in long)
+
+
+def test_a_page_whose_paragraphs_render_as_one_line_keeps_its_article() -> None:
+    # Whole, the line reads as no body; cut into runs of sentences it does.
+    text = (EXAMPLE_PAGES / "rt-bolivia-protests.txt").read_text(encoding="utf-8")
+    plain = extract(make_page(text))
+    giant = " ".join(plain.body)
+    for paragraph in plain.body[1:]:
+        text = text.replace(paragraph + "\n", "", 1)
+    article = extract(make_page(text.replace(plain.body[0], giant, 1)))
+    assert " ".join(article.body) == giant
+    assert article.diagnostics["model"] != plain.diagnostics["model"]

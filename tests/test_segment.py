@@ -22,6 +22,7 @@ from newsweave.extract.features import (
     featurize_page,
     furniture_mask,
     is_relative_time_line,
+    paragraphs,
     split_lines,
     stack_features,
 )
@@ -33,7 +34,7 @@ from newsweave.extract.segmenter import (
     META_FILE,
     SegmenterModel,
     _trim_edges,
-    load_model,
+    load_models,
     predict,
     segment,
     stacked,
@@ -65,6 +66,58 @@ def test_split_lines_keeps_numbers_and_blank_neighbours() -> None:
         ("b", 2, True, False),
         ("c", 3, False, True),
     ]
+
+
+SENTENCE = "The council approved the budget on Monday after a long debate over its cost."
+LAYOUT = f"""\
+Home        Council approves new budget
+World       {SENTENCE}  Advertisement
+Business
+Sports      {SENTENCE.replace("Monday", "Tuesday")}
+"""
+
+
+def test_a_layout_row_is_read_as_cells_with_the_article_column_first() -> None:
+    lines = split_lines(LAYOUT)
+    assert [x.text for x in lines] == [
+        "Home        Council approves new budget",
+        SENTENCE,
+        SENTENCE.replace("Monday", "Tuesday"),
+        "World",
+        "Advertisement",
+        "Business",
+        "Sports",
+    ]
+    assert [x.number for x in lines] == [0, 1, 3, 1, 1, 2, 3]
+    assert [x.piece for x in lines] == [False, True, True, True, True, False, True]
+    # A cell read out of its row's order opens a block.
+    assert [x.blank_before for x in lines] == [True, False, True, True, False, False, False]
+
+
+def test_data_tables_and_double_spaces_in_short_lines_stay_whole() -> None:
+    table = "Pos.  Driver       Points  Wins  Poles\n1     Kyle Busch   5040    5     1\n"
+    assert [x.text for x in split_lines(table)] == table.splitlines()
+    assert not any(x.piece for x in split_lines("Home    World\n"))
+
+
+def test_a_giant_line_is_cut_into_paragraph_sized_runs_and_joined_again() -> None:
+    giant = " ".join([SENTENCE] * 40)
+    assert len(split_lines(f"Menu\n{giant}\n")) == 2
+    lines = split_lines(f"Menu\n{giant}\n", cut_long=True)
+    runs = lines[1:]
+    assert len(runs) > 1 and all(x.piece and x.blank_before and x.blank_after for x in runs)
+    assert all(len(x.text.split()) >= 80 for x in runs[:-1])
+    assert " ".join(x.text for x in runs) == giant
+    assert paragraphs(lines, list(range(len(lines)))) == ["Menu", giant]
+    assert paragraphs(lines, [1, 3]) == [runs[0].text, runs[2].text]
+
+
+def test_the_layout_model_reads_pages_split_into_pieces() -> None:
+    models = load_models()
+    assert models.layout.version != models.plain.version
+    assert models.choose(split_lines(PAGE)) is models.plain
+    assert models.choose(split_lines(LAYOUT)) is models.layout
+    assert segment(split_lines(LAYOUT)).model == models.layout.version
 
 
 def test_featurize_shape_and_title() -> None:
@@ -122,14 +175,14 @@ def test_furniture_is_capped_and_body_found() -> None:
 
 
 def test_model_loads_once() -> None:
-    assert load_model() is load_model()
-    assert load_model().version.startswith("lgb2-hmm-")
+    assert load_models() is load_models()
+    assert load_models().plain.version.startswith("lgb2-hmm-")
 
 
 def test_early_stopping_only_settles_confident_lines() -> None:
     # A line whose evaluation stops early keeps a confident score; every other line
     # gets the full model's score.
-    model = load_model()
+    model = load_models().plain
     text = (HERE.parent / "examples" / "pages" / "rt-bolivia-protests.txt").read_text()
     page = featurize_page(split_lines(text))
     second_input = stacked(page, model.first_pass(page))
@@ -143,7 +196,7 @@ def test_early_stopping_only_settles_confident_lines() -> None:
 
 def test_a_model_trained_with_other_early_stopping_is_refused() -> None:
     # Its second pass learned from first-pass scores that run time would not give.
-    model = load_model()
+    model = load_models().plain
     meta = json.loads((resources.files("newsweave.extract") / META_FILE).read_text())
     assert SegmenterModel.from_parts(model.first, model.second, meta).version == model.version
     meta["early_stop"] = {"every": 10, "margin": 6.0}
@@ -152,7 +205,7 @@ def test_a_model_trained_with_other_early_stopping_is_refused() -> None:
 
 
 def test_viterbi_smooths_a_lone_dip() -> None:
-    model = load_model()
+    model = load_models().plain
     labels = model.decode(np.array([0.01, 0.02, 0.95, 0.97, 0.4, 0.96, 0.98, 0.01, 0.02]))
     assert labels.tolist() == [0, 0, 1, 1, 1, 1, 1, 0, 0]
 
@@ -172,7 +225,7 @@ def _viterbi_reference(model, probabilities: np.ndarray) -> list[int]:
 
 
 def test_viterbi_matches_the_matrix_form() -> None:
-    model = load_model()
+    model = load_models().plain
     rng = np.random.default_rng(3)
     for n in (1, 2, 40, 300):
         probabilities = rng.random(n) ** rng.uniform(0.3, 3)
@@ -208,7 +261,7 @@ def test_trigger_words_never_hide_a_pattern(text: str) -> None:
 
 def test_stack_features_shape() -> None:
     page = featurize_page(split_lines(PAGE))
-    first = load_model().first_pass(page)
+    first = load_models().plain.first_pass(page)
     extra = stack_features(page, first)
     assert extra.shape == (len(page.keys), len(STACK_FEATURES))
     assert np.isfinite(extra).all()

@@ -35,6 +35,11 @@ from newsweave.extract.patterns import LIST_ITEM_RE, TERMINALS
 MODEL_FILE = "segmenter.lgb"
 STACK_MODEL_FILE = "segmenter-stack.lgb"
 META_FILE = "segmenter.json"
+#: The model for pages whose render split lines into pieces (a table layout's cells,
+#: a giant line's runs), saved under this prefix: it is trained on the development
+#: pages and on variants of them rendered that way, which cost the plain pages 0.011
+#: F1 by CV when one model served both (docs/benchmarks.md).
+LAYOUT_PREFIX = "layout-"
 #: The most a line matching a furniture pattern (timestamp, caption...) may score.
 FURNITURE_CAP = 0.02
 #: Lines this short without end punctuation cannot open or close an article.
@@ -172,28 +177,48 @@ class Segmentation:
     probabilities: np.ndarray
     labels: np.ndarray
     title: int | None
+    #: The version of the model that labelled the lines.
+    model: str
 
 
-@cache
-def load_model() -> SegmenterModel:
-    """The shipped segmenter, read from the package once per process."""
+@dataclass(frozen=True, slots=True)
+class Segmenters:
+    """The plain model and the one for pages with table layouts or giant lines."""
+
+    plain: SegmenterModel
+    layout: SegmenterModel
+
+    def choose(self, lines: list[Line]) -> SegmenterModel:
+        """The model for a page split into ``lines``."""
+        return self.layout if any(line.piece for line in lines) else self.plain
+
+
+def _load(prefix: str) -> SegmenterModel:
     package = resources.files("newsweave.extract")
     first, second = (
-        lgb.Booster(model_str=(package / name).read_text(encoding="utf-8"))
+        lgb.Booster(model_str=(package / f"{prefix}{name}").read_text(encoding="utf-8"))
         for name in (MODEL_FILE, STACK_MODEL_FILE)
     )
-    meta = json.loads((package / META_FILE).read_text(encoding="utf-8"))
+    meta = json.loads((package / f"{prefix}{META_FILE}").read_text(encoding="utf-8"))
     return SegmenterModel.from_parts(first, second, meta)
 
 
-def segment(lines: list[Line], model: SegmenterModel | None = None) -> Segmentation:
-    """Label each line body (1) or not (0) with ``model`` (the shipped one by default)."""
-    model = model or load_model()
+@cache
+def load_models() -> Segmenters:
+    """The shipped segmenters, read from the package once per process."""
+    return Segmenters(_load(""), _load(LAYOUT_PREFIX))
+
+
+def segment(lines: list[Line], model: SegmenterModel | Segmenters | None = None) -> Segmentation:
+    """Label each line body (1) or not (0) with ``model`` (the shipped ones by default)."""
+    model = model or load_models()
+    if isinstance(model, Segmenters):
+        model = model.choose(lines)
     page = featurize_page(lines)
     probabilities = model.probabilities(page)
     labels = model.decode(probabilities)
     _trim_edges(lines, labels)
-    return Segmentation(lines, page, probabilities, labels, page.title)
+    return Segmentation(lines, page, probabilities, labels, page.title, model.version)
 
 
 def _trim_edges(lines: list[Line], labels: np.ndarray) -> None:

@@ -14,7 +14,12 @@ from datetime import datetime
 import numpy as np
 
 from newsweave.errors import PageError
-from newsweave.extract.assemble import Evidence, build_article
+from newsweave.extract.assemble import (
+    MIN_BODY_WORDS,
+    MIN_PARAGRAPH_WORDS,
+    Evidence,
+    build_article,
+)
 from newsweave.extract.dates import (
     WEEKDAYS,
     Yearless,
@@ -26,12 +31,14 @@ from newsweave.extract.dates import (
     year_for,
 )
 from newsweave.extract.features import (
+    LONG_LINE_WORDS,
     Line,
     PageFeatures,
     headline_among,
     is_date_line,
     is_relative_time_line,
     normalise,
+    paragraphs,
     split_lines,
 )
 from newsweave.extract.fields import (
@@ -52,7 +59,7 @@ from newsweave.extract.patterns import (
     LIST_ITEM_RE,
     TERMINALS,
 )
-from newsweave.extract.segmenter import SegmenterModel, load_model, segment
+from newsweave.extract.segmenter import Segmentation, SegmenterModel, Segmenters, segment
 from newsweave.models import Article, DroppedLine, Page
 
 #: How far (in lines) before the body the headline, byline and dates may sit.
@@ -79,7 +86,7 @@ def extract_text(
     *,
     reference_time: datetime | None,
     explain: bool,
-    model: SegmenterModel | None = None,
+    model: SegmenterModel | Segmenters | None = None,
 ) -> Article:
     """The Article in a text page; raises ``PageError(no_article)`` when there is none.
 
@@ -88,8 +95,14 @@ def extract_text(
     lines = split_lines(page.text)
     if not lines:
         raise PageError(page.source, "no_article", "the page has no text")
-    model = model or load_model()
     seg = segment(lines, model)
+    if _missed_long_line(seg):
+        # The page's paragraphs may render as a few long lines, which read as no body
+        # whole. Only then are they cut: an aggregator's related articles render as
+        # long lines too (a seed page), and cut they read as body.
+        cut = split_lines(page.text, cut_long=True)
+        if len(cut) > len(lines):
+            lines, seg = cut, segment(cut, model)
     body_idx = [i for i, label in enumerate(seg.labels) if label]
     if not body_idx:
         raise PageError(page.source, "no_article", "no line of the page reads as article body")
@@ -127,7 +140,7 @@ def extract_text(
     if credit_i is not None:
         roles.setdefault(credit_i, "outlet_credit")
 
-    body = [lines[i].text for i in body_idx if i not in roles]
+    body = paragraphs(lines, [i for i in body_idx if i not in roles])
     reasons = _reasons(seg.features, title_i, first, last)
     dropped = [
         DroppedLine(line.text, roles.get(i) or reasons[i])
@@ -136,7 +149,7 @@ def extract_text(
     ]
     diagnostics: dict[str, object] = {
         "method": "text-segmenter",
-        "model": model.version,
+        "model": seg.model,
         "lines": len(lines),
         "body_lines": len(body),
         "dropped_lines": len(dropped),
@@ -161,6 +174,17 @@ def extract_text(
         diagnostics=diagnostics,
     )
     return build_article(page, found)
+
+
+def _missed_long_line(seg: Segmentation) -> bool:
+    """Whether the page reads as no article while a line left out is a long paragraph's."""
+    body = [len(line.text.split()) for line, y in zip(seg.lines, seg.labels, strict=True) if y]
+    if body and max(body) >= MIN_PARAGRAPH_WORDS and sum(body) >= MIN_BODY_WORDS:
+        return False
+    return any(
+        not y and len(line.text) > 2 * LONG_LINE_WORDS and len(line.text.split()) > LONG_LINE_WORDS
+        for line, y in zip(seg.lines, seg.labels, strict=True)
+    )
 
 
 def _headline(lines: list[Line], page: PageFeatures) -> int | None:

@@ -9,6 +9,8 @@ the classifier and the HMM's transition and start probabilities. Used by
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import hashlib
 import json
 import re
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import lightgbm as lgb
+import lxml.html
 import numpy as np
 
 from newsweave.extract.features import (
@@ -30,10 +33,12 @@ from newsweave.extract.features import (
 )
 from newsweave.extract.segmenter import (
     EARLY_STOP,
+    LAYOUT_PREFIX,
     META_FILE,
     MODEL_FILE,
     STACK_MODEL_FILE,
     SegmenterModel,
+    Segmenters,
     first_scores,
     stacked,
 )
@@ -73,6 +78,9 @@ class DevPage:
     html_path: Path
     gold: str
     url: str | None = None
+    #: Train on the page's lines cut as extraction cuts them when it finds no body in
+    #: them (``split_lines(cut_long=True)``): set on giant-line variants.
+    cut_long: bool = False
 
 
 def load_dev_set(root: Path) -> list[DevPage]:
@@ -91,6 +99,89 @@ def load_dev_set(root: Path) -> list[DevPage]:
             )
         )
     return pages
+
+
+#: How many of a page's short links make the side columns of its table-layout variant.
+_MENU_LINKS, _SIDE_LINKS = 24, 12
+#: Tags a giant-line variant turns inline, so the article's paragraphs render as one line.
+_BLOCK_TAGS = frozenset(
+    {"p", "br", "div", "li", "ul", "ol", "h2", "h3", "h4", "blockquote", "figure"}
+)
+
+
+def render(html: str) -> str:
+    """``html`` as the development pages' text renders are made.
+
+    inscriptis (a development dependency), each line stripped, runs of blank lines
+    folded: on the 88 development pages this gives their ``.txt`` byte for byte.
+    """
+    from inscriptis import get_text
+
+    lines = [line.strip() for line in get_text(html).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _document(html: str) -> lxml.html.HtmlElement:
+    document = lxml.html.document_fromstring(html)
+    for element in document.xpath("//script|//style|//noscript"):
+        element.drop_tree()
+    return document
+
+
+def table_layout(html: str, valign: str = "middle") -> str:
+    """The page laid out as an older site would be: a table of menu, page and side columns.
+
+    The menu is the page's first short links and the side column its last ones;
+    ``valign`` places them beside the top or the middle of the page's own column.
+    """
+    document = _document(html)
+    body = document.body
+    links = [" ".join(a.text_content().split()) for a in body.iter("a")]
+    short = [text for text in links if 1 <= len(text.split()) <= 4]
+    table = lxml.html.fromstring("<table><tr><td></td><td></td><td></td></tr></table>")
+    menu, page, side = table.xpath(".//td")
+    for cell, items in ((menu, short[:_MENU_LINKS]), (side, short[-_SIDE_LINKS:])):
+        for text in items:
+            link = lxml.html.Element("a")
+            link.text = text
+            cell.append(link)
+            cell.append(lxml.html.Element("br"))
+    for cell in (menu, page, side):
+        cell.set("valign", valign)
+    page.text, body.text = body.text, None
+    for child in list(body):
+        page.append(child)
+    body.append(table)
+    return lxml.html.tostring(document, encoding="unicode")
+
+
+def giant_line(html: str) -> str:
+    """The page with the paragraphs of its main column rendered as one line."""
+    document = _document(html)
+    column = max(document.body.iter(), key=lambda e: sum(1 for c in e if c.tag == "p"))
+    for child in column:
+        if child.tag in _BLOCK_TAGS:
+            for element in child.iter():
+                if element.tag in _BLOCK_TAGS:
+                    element.tag = "span"
+            child.tail = (child.tail or "") + " "
+    return lxml.html.tostring(document, encoding="unicode")
+
+
+#: The variants the layout model is trained on; top-aligned tables stay unseen, to
+#: check that what it learns carries over to a layout it was not shown.
+TRAINING_LAYOUTS = {
+    "table-middle": lambda html: render(table_layout(html, "middle")),
+    "giant-line": lambda html: render(giant_line(html)),
+}
+CHECK_LAYOUTS = {**TRAINING_LAYOUTS, "table-top": lambda html: render(table_layout(html, "top"))}
+
+
+def layout_variant(dev: DevPage, layout: str) -> DevPage:
+    """``dev`` rendered with one of :data:`CHECK_LAYOUTS`, same id and gold."""
+    html = gzip.decompress(dev.html_path.read_bytes()).decode("utf-8")
+    text = CHECK_LAYOUTS[layout](html)
+    return dataclasses.replace(dev, text=text, cut_long=layout == "giant-line")
 
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -123,6 +214,7 @@ def _weights(lines: Iterable[Line]) -> np.ndarray:
 
 @dataclass(slots=True)
 class _Example:
+    id: str
     page: PageFeatures
     labels: np.ndarray
     weights: np.ndarray
@@ -131,10 +223,15 @@ class _Example:
 def _examples(pages: Sequence[DevPage]) -> list[_Example]:
     examples = []
     for dev in pages:
-        lines = split_lines(dev.text)
+        lines = split_lines(dev.text, cut_long=dev.cut_long)
         if lines:
             examples.append(
-                _Example(featurize_page(lines), label_lines(lines, dev.gold), _weights(lines))
+                _Example(
+                    dev.id,
+                    featurize_page(lines),
+                    label_lines(lines, dev.gold),
+                    _weights(lines),
+                )
             )
     return examples
 
@@ -160,11 +257,15 @@ def fit(pages: Sequence[DevPage], rounds: int = ROUNDS) -> tuple[lgb.Booster, lg
     examples = _examples(pages)
     first = _train([e.page.matrix for e in examples], examples, FEATURE_NAMES, rounds)
     scores: list[np.ndarray] = [np.empty(0)] * len(examples)
+    # Folds by page, so that a page's layout variants fall in the same fold.
+    ids = list(dict.fromkeys(e.id for e in examples))
+    fold_of = {page_id: k % INNER_FOLDS for k, page_id in enumerate(ids)}
     for fold in range(INNER_FOLDS):
-        train = [e for i, e in enumerate(examples) if i % INNER_FOLDS != fold]
+        train = [e for e in examples if fold_of[e.id] != fold]
         booster = _train([e.page.matrix for e in train], train, FEATURE_NAMES, rounds)
-        for i in range(fold, len(examples), INNER_FOLDS):
-            scores[i] = first_scores(booster, examples[i].page)
+        for i, e in enumerate(examples):
+            if fold_of[e.id] == fold:
+                scores[i] = first_scores(booster, e.page)
     rows = [stacked(e.page, p) for e, p in zip(examples, scores, strict=True)]
     second = _train(rows, examples, FEATURE_NAMES + STACK_FEATURES, rounds)
 
@@ -192,15 +293,24 @@ def fit(pages: Sequence[DevPage], rounds: int = ROUNDS) -> tuple[lgb.Booster, lg
     return first, second, meta
 
 
-def train_model(pages: Sequence[DevPage], rounds: int = ROUNDS) -> SegmenterModel:
-    """A ready-to-use model trained on ``pages`` (for cross-validation)."""
-    return SegmenterModel.from_parts(*fit(pages, rounds))
+def train_models(
+    pages: Sequence[DevPage], variants: Sequence[DevPage], rounds: int = ROUNDS
+) -> Segmenters:
+    """Ready-to-use plain and layout models trained on ``pages`` (for cross-validation)."""
+    return Segmenters(
+        SegmenterModel.from_parts(*fit(pages, rounds)),
+        SegmenterModel.from_parts(*fit([*pages, *variants], rounds)),
+    )
 
 
-def save(first: lgb.Booster, second: lgb.Booster, meta: dict, directory: Path) -> list[Path]:
+def save(
+    first: lgb.Booster, second: lgb.Booster, meta: dict, directory: Path, *, layout: bool = False
+) -> list[Path]:
     """Write the models and their metadata where the package loads them from."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / MODEL_FILE, directory / STACK_MODEL_FILE, directory / META_FILE]
+    prefix = LAYOUT_PREFIX if layout else ""
+    names = (MODEL_FILE, STACK_MODEL_FILE, META_FILE)
+    paths = [directory / f"{prefix}{name}" for name in names]
     for path, booster in zip(paths, (first, second), strict=False):
         path.write_text(booster.model_to_string(), encoding="utf-8")
     paths[2].write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
