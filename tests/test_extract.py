@@ -771,3 +771,35 @@ def test_a_page_whose_paragraphs_render_as_one_line_keeps_its_article() -> None:
     article = extract(make_page(text.replace(plain.body[0], giant, 1)))
     assert " ".join(article.body) == giant
     assert article.diagnostics["model"] != plain.diagnostics["model"]
+
+
+FURNITURE = [
+    "Hide Caption 1 of 30",
+    "Image 3 of 12",
+    "Photos: The storm's path across the islands",
+    "This material may not be published, broadcast, rewritten or redistributed.",
+    "(China Daily 10/03/2017 page4)",
+]
+STORY = [
+    "The storm struck the islands early on Tuesday, cutting power to most homes, officials said.",
+    "Rescue teams reached the hardest-hit villages by the afternoon, the coast guard said.",
+    "Schools will stay closed for the rest of the week while roads are cleared of debris.",
+]
+
+
+@pytest.mark.parametrize("kind", ["text", "html"])
+def test_gallery_counters_labels_and_legal_notices_leave_the_body(kind: str) -> None:
+    paragraphs = [STORY[0], *FURNITURE[:3], STORY[1], *FURNITURE[3:], STORY[2]]
+    if kind == "text":
+        text = "Storm cuts power across the islands\n\n" + "\n\n".join(paragraphs) + "\n"
+    else:
+        text = (
+            "<html><head><title>Storm cuts power across the islands</title></head><body>"
+            "<article><h1>Storm cuts power across the islands</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</article></body></html>"
+        )
+    article = extract(make_page(text, kind=kind))
+    assert article.body == STORY
+    assert {d.text for d in article.dropped if d.reason == "furniture"} <= set(FURNITURE)
+    assert not set(FURNITURE) & set(article.body)

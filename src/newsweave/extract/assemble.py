@@ -20,6 +20,7 @@ from newsweave.extract.outlets import (
     plausible_outlet,
     same_outlet,
 )
+from newsweave.extract.patterns import FURNITURE_LABEL_WORDS, FURNITURE_PARAGRAPH_RE
 from newsweave.models import Article, DroppedLine, Page
 from newsweave.nlp.language import detect_language
 
@@ -75,6 +76,19 @@ def language_sample(body: list[str]) -> str:
     return "\n\n".join(body)[:LANGUAGE_SAMPLE_CHARS]
 
 
+def _without_furniture(body: list[str], dropped: list[DroppedLine]) -> list[str]:
+    """``body`` without its furniture paragraphs, which go to ``dropped``."""
+    kept = []
+    for paragraph in body:
+        if len(paragraph.split()) <= FURNITURE_LABEL_WORDS and FURNITURE_PARAGRAPH_RE.match(
+            paragraph
+        ):
+            dropped.append(DroppedLine(paragraph, "furniture"))
+        else:
+            kept.append(paragraph)
+    return kept
+
+
 def _candidate(name: str | None, url: str | None) -> str | None:
     """``name`` as an outlet found on a page at ``url``, or ``None`` when it is none.
 
@@ -97,7 +111,7 @@ def build_article(
     ``require_body=False`` keeps a short or empty body (one a record gives);
     ``language``, when known, spares detecting it.
     """
-    body = list(found.body)
+    body = _without_furniture(found.body, found.dropped)
     dateline = None
     dateline_outlet = None
     if body:

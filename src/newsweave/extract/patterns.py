@@ -244,3 +244,22 @@ URLISH_RE = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|co)\b", r
 URL_WORDS: frozenset[str] = frozenset("http https www com org net co".split())
 SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’')]?\s+[\"“‘'(]?[A-ZÀ-ÖØ-ÞА-Я0-9]")
 TERMINALS = frozenset(".!?\"”’'»…)")
+
+#: A whole paragraph that is page furniture whichever path found it: a gallery's
+#: counter or caption toggle ("Hide Caption 1 of 30", "Image 3 of 12"), a gallery or
+#: video label ("Photos: ...", "WATCH: ..."), a wire's legal notice, a print
+#: edition's line ("(China Daily 10/03/2017 page4)"). Labels are held to a few words
+#: by ``FURNITURE_LABEL_WORDS``, so a sentence opening "Photos:" stays.
+FURNITURE_PARAGRAPH_RE = re.compile(
+    r"^(?:"
+    r"(?:hide|show|expand|close)\s+(?:caption|photo|image)s?\b.*"
+    r"|(?:(?:image|photo|picture|slide|foto|bild)s?\s*)?\d{1,3}\s*(?:of|/|von|de|sur|dari)\s*\d{1,3}"
+    r"(?:\s*(?:next|previous|prev|back))*"
+    r"|(?:photos?|videos?|gallery|watch|pictures|in pictures|listen|audio)\s*[:|]\s*.*"
+    r"|.*\bmay not be (?:published|reproduced|copied)\b.*\b(?:broadcast|redistributed)\b.*"
+    r"|(?:copyright|\(c\)|©)\s*\d{4}\b.*\ball rights reserved\.?"
+    r"|\(\s*[A-Z][\w .&]{1,40}\s\d{1,2}/\d{1,2}/\d{2,4}\s+page\s?\w{1,4}\s*\)"
+    r")$",
+    re.IGNORECASE,
+)
+FURNITURE_LABEL_WORDS = 15
