@@ -209,11 +209,17 @@ def load_models() -> Segmenters:
     return Segmenters(_load(""), _load(LAYOUT_PREFIX))
 
 
-def segment(lines: list[Line], model: SegmenterModel | Segmenters | None = None) -> Segmentation:
-    """Label each line body (1) or not (0) with ``model`` (the shipped ones by default)."""
+def segment(
+    lines: list[Line], model: SegmenterModel | Segmenters | None = None, *, layout: bool = False
+) -> Segmentation:
+    """Label each line body (1) or not (0) with ``model`` (the shipped ones by default).
+
+    ``layout`` asks for the layout model whatever the lines are: a second reading of
+    a page the plain model found no article in.
+    """
     model = model or load_models()
     if isinstance(model, Segmenters):
-        model = model.choose(lines)
+        model = model.layout if layout else model.choose(lines)
     page = featurize_page(lines)
     probabilities = model.probabilities(page)
     labels = model.decode(probabilities)

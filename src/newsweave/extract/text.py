@@ -31,7 +31,6 @@ from newsweave.extract.dates import (
     year_for,
 )
 from newsweave.extract.features import (
-    LONG_LINE_WORDS,
     Line,
     PageFeatures,
     headline_among,
@@ -96,13 +95,14 @@ def extract_text(
     if not lines:
         raise PageError(page.source, "no_article", "the page has no text")
     seg = segment(lines, model)
-    if _missed_long_line(seg):
-        # The page's paragraphs may render as a few long lines, which read as no body
-        # whole. Only then are they cut: an aggregator's related articles render as
-        # long lines too (a seed page), and cut they read as body.
-        cut = split_lines(page.text, cut_long=True)
-        if len(cut) > len(lines):
-            lines, seg = cut, segment(cut, model)
+    if _no_article(seg):
+        # A second reading, by the layout model, which also learnt from bodies alone (a
+        # crawler's cleaned text has no menus to tell the article from), with long lines
+        # cut: a page's paragraphs may render as a few long lines, which read as no body
+        # whole. Only now are they cut: an aggregator's related articles render as long
+        # lines too (a seed page), and cut they read as body.
+        lines = split_lines(page.text, cut_long=True)
+        seg = segment(lines, model, layout=True)
     body_idx = [i for i, label in enumerate(seg.labels) if label]
     if not body_idx:
         raise PageError(page.source, "no_article", "no line of the page reads as article body")
@@ -176,15 +176,10 @@ def extract_text(
     return build_article(page, found)
 
 
-def _missed_long_line(seg: Segmentation) -> bool:
-    """Whether the page reads as no article while a line left out is a long paragraph's."""
+def _no_article(seg: Segmentation) -> bool:
+    """Whether the lines read as body are too few to be an article (:func:`check_body`)."""
     body = [len(line.text.split()) for line, y in zip(seg.lines, seg.labels, strict=True) if y]
-    if body and max(body) >= MIN_PARAGRAPH_WORDS and sum(body) >= MIN_BODY_WORDS:
-        return False
-    return any(
-        not y and len(line.text) > 2 * LONG_LINE_WORDS and len(line.text.split()) > LONG_LINE_WORDS
-        for line, y in zip(seg.lines, seg.labels, strict=True)
-    )
+    return not body or max(body) < MIN_PARAGRAPH_WORDS or sum(body) < MIN_BODY_WORDS
 
 
 def _headline(lines: list[Line], page: PageFeatures) -> int | None:

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,19 +168,27 @@ def giant_line(html: str) -> str:
     return lxml.html.tostring(document, encoding="unicode")
 
 
-#: The variants the layout model is trained on; top-aligned tables stay unseen, to
-#: check that what it learns carries over to a layout it was not shown.
-TRAINING_LAYOUTS = {
-    "table-middle": lambda html: render(table_layout(html, "middle")),
-    "giant-line": lambda html: render(giant_line(html)),
+def _html(dev: DevPage) -> str:
+    return gzip.decompress(dev.html_path.read_bytes()).decode("utf-8")
+
+
+#: The variants the layout model is trained on: table layouts, giant lines, and the
+#: article alone (a cleaned body, as a crawler's record or a clean-up tool gives it).
+#: Top-aligned tables stay unseen, to check that what it learns carries over.
+TRAINING_LAYOUTS: dict[str, Callable[[DevPage], str]] = {
+    "table-middle": lambda dev: render(table_layout(_html(dev), "middle")),
+    "giant-line": lambda dev: render(giant_line(_html(dev))),
+    "body-only": lambda dev: dev.gold,
 }
-CHECK_LAYOUTS = {**TRAINING_LAYOUTS, "table-top": lambda html: render(table_layout(html, "top"))}
+CHECK_LAYOUTS: dict[str, Callable[[DevPage], str]] = {
+    **TRAINING_LAYOUTS,
+    "table-top": lambda dev: render(table_layout(_html(dev), "top")),
+}
 
 
 def layout_variant(dev: DevPage, layout: str) -> DevPage:
     """``dev`` rendered with one of :data:`CHECK_LAYOUTS`, same id and gold."""
-    html = gzip.decompress(dev.html_path.read_bytes()).decode("utf-8")
-    text = CHECK_LAYOUTS[layout](html)
+    text = CHECK_LAYOUTS[layout](dev)
     return dataclasses.replace(dev, text=text, cut_long=layout == "giant-line")
 
 
