@@ -1,6 +1,6 @@
 """How well extraction recovers a news-please record's fields, and whether given ones survive.
 
-Usage: python bench/record_fields.py [STORIES_DIR] [--store] [--docs]
+Usage: python bench/record_fields.py [STORIES_DIR] [--store]
 
 STORIES_DIR (default ``../shared/stories``) holds ``articles/*.json``, news-please
 records of real articles; skipped with a message when absent. Two measures:
@@ -18,8 +18,6 @@ records of real articles; skipped with a message when absent. Two measures:
   articles whose title and publication date are the record's exactly. With
   ``--store`` the records are instead ingested into a temporary SQLite store and
   the stored articles are checked (slower: claims and grouping run too).
-
-``--docs`` is accepted for symmetry with the other bench scripts; the table printed is the same.
 """
 
 from __future__ import annotations
@@ -61,6 +59,15 @@ def byline_names(byline: str) -> set[str]:
     return {name_key(part) for part in SEPARATORS.split(byline) if part.strip()}
 
 
+def outlet_verdict(article: Article, want: str) -> str:
+    """right, missing, wrong, or wire: a wire's copy whose republisher is ``want``."""
+    if not article.outlet:
+        return "missing"
+    if outlet_key(article.outlet) == outlet_key(want):
+        return "right"
+    return "wire" if outlet_key(article.republished_by or "") == outlet_key(want) else "wrong"
+
+
 def text_page(path: Path, record: dict) -> Page:
     text = record.get("maintext") or record.get("text") or ""
     raw = text.encode("utf-8")
@@ -87,13 +94,11 @@ def extraction_path(records: dict[Path, dict], gold: dict[str, str]) -> list[tup
             reasons[error.reason] = reasons.get(error.reason, 0) + 1
             continue
         domain = record["source_domain"]
-        if not article.outlet:
-            missing_outlet += 1
-        elif outlet_key(article.outlet) == outlet_key(gold[domain]):
-            outlet_right += 1
-        else:
-            wire = outlet_key(article.republished_by or "") == outlet_key(gold[domain])
-            wrong.append((domain, article.outlet, gold[domain], wire))
+        verdict = outlet_verdict(article, gold[domain])
+        missing_outlet += verdict == "missing"
+        outlet_right += verdict == "right"
+        if verdict in ("wrong", "wire"):
+            wrong.append((domain, article.outlet, gold[domain], verdict == "wire"))
         if record.get("date_publish") and article.published is not None:
             dates_found += 1
             dates_right += article.published.date() == day(record["date_publish"])
@@ -150,9 +155,12 @@ def given_articles(articles_dir: Path, store: bool) -> list[Article]:
     return articles
 
 
-def given_path(articles_dir: Path, records: dict[Path, dict], store: bool) -> list[tuple[str, str]]:
+def given_path(
+    articles_dir: Path, records: dict[Path, dict], gold: dict[str, str], store: bool
+) -> list[tuple[str, str]]:
     by_url = {article.url: article for article in given_articles(articles_dir, store)}
     exact = 0
+    verdicts: dict[str, int] = {}
     for record in records.values():
         article = by_url.get(record["url"])
         if article is None:
@@ -162,10 +170,16 @@ def given_path(articles_dir: Path, records: dict[Path, dict], store: bool) -> li
         )
         title = next((t.strip() for t in map(record.get, TITLE_KEYS) if t and t.strip()), "")
         exact += article.title == title and article.published == want
+        verdict = outlet_verdict(article, gold[record["source_domain"]])
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        if verdict != "right":
+            print(f"given path, outlet {verdict}: {article.outlet} | {record['source_domain']}")
     where = "stored" if store else "extracted"
+    outlets = " / ".join(str(verdicts.get(v, 0)) for v in ("right", "wire", "wrong", "missing"))
     return [
         (f"given path: articles {where}", f"{len(by_url)}/{len(records)}"),
         ("given path: title and date exactly the record's", f"{exact}/{len(records)}"),
+        ("given path: outlet right / wire copy / wrong / missing", outlets),
     ]
 
 
@@ -173,9 +187,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("stories", nargs="?", type=Path, default=REPO.parent / "shared" / "stories")
     parser.add_argument("--store", action="store_true", help="check the given path through a store")
-    parser.add_argument(
-        "--docs", action="store_true", help="print the table (the docs are written by hand)"
-    )
     args = parser.parse_args()
     articles_dir = args.stories / "articles"
     if not articles_dir.is_dir():
@@ -186,7 +197,7 @@ def main() -> int:
     }
     with GOLD.open(encoding="utf-8", newline="") as handle:
         gold = {row["domain"]: row["outlet"] for row in csv.DictReader(handle)}
-    rows = extraction_path(records, gold) + given_path(articles_dir, records, args.store)
+    rows = extraction_path(records, gold) + given_path(articles_dir, records, gold, args.store)
     domains = {record["source_domain"] for record in records.values()}
     print(f"{len(records)} news-please records, {len(domains)} domains\n")
     print("| measure | result |\n|---|---|")

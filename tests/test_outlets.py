@@ -55,6 +55,11 @@ def _shipped_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         ("https://thehill.com/policy/x", "The Hill"),
         ("apnews.com", "Associated Press"),
         ("WWW.NYTIMES.COM.", "The New York Times"),
+        # A section with a row of its own; other sections are the domain's.
+        ("https://www.bbc.com/news/world-us-canada-1", "BBC News"),
+        ("https://www.bbc.co.uk/sport/football/2", "BBC Sport"),
+        ("https://www.bbc.com/weather/3", "BBC"),
+        ("www.bbc.com", "BBC"),
     ],
 )
 def test_a_domain_and_its_subdomains_name_the_outlet(address: str, name: str) -> None:
@@ -88,11 +93,13 @@ def test_a_user_table_adds_rows_and_wins(tmp_path: Path, monkeypatch: pytest.Mon
             "# our newsroom's own names",
             "harbour.example,The Harbour Gazette,SE,Harbour Media,local",
             "www.nytimes.com,NYT,US,,",
+            "harbour.example/sport,Harbour Sport,SE,Harbour Media,sport",
         ],
     )
     monkeypatch.setenv("NEWSWEAVE_OUTLETS", str(path))
     assert Settings().outlets == str(path)
     assert known_name("https://news.harbour.example/x") == "The Harbour Gazette"
+    assert known_name("https://news.harbour.example/Sport/x") == "Harbour Sport"
     assert known_name("nytimes.com") == "The New York Times"  # only its host is overridden
     assert known_name("https://www.nytimes.com/x") == "NYT"
     harbour = lookup("harbour.example")
@@ -184,6 +191,19 @@ def test_a_news_please_domain_is_given_as_the_outlet_name(tmp_path: Path) -> Non
     article = extract_page(page)
     assert article.outlet == "The Times"
     assert "outlet" in article.given
+
+
+def test_a_given_domain_is_named_by_the_address_section(tmp_path: Path) -> None:
+    record = {"maintext": "\n".join(PARAGRAPHS), "title": "Bridge", "source_domain": "www.bbc.com"}
+    for url, name in [
+        ("https://www.bbc.com/news/uk-1", "BBC News"),
+        ("https://x.example/a", "BBC"),
+    ]:
+        path = tmp_path / "bridge.json"
+        path.write_text(json.dumps({**record, "url": url}), encoding="utf-8")
+        page = next(read_file(path))
+        assert isinstance(page, Page)
+        assert extract_page(page).outlet == name
 
 
 def test_a_given_real_name_stays(tmp_path: Path) -> None:

@@ -381,4 +381,4 @@ def test_every_shared_news_please_record_is_stored_with_its_title_and_date(
             assert article.published == datetime.fromisoformat(record["date_publish"]), source
             assert "published" in article.given
         domain = record["source_domain"]
-        assert article.outlet == (known_name(domain) or domain), source
+        assert article.outlet == (known_name(record["url"]) or known_name(domain) or domain), source

@@ -21,7 +21,7 @@ from datetime import datetime
 from newsweave.errors import PageError
 from newsweave.extract.assemble import Evidence, build_article
 from newsweave.extract.features import normalise
-from newsweave.extract.outlets import from_url, known_name, same_outlet
+from newsweave.extract.outlets import from_url, known_name, registered_domain, same_outlet
 from newsweave.models import Article, DroppedLine, Given, Page
 from newsweave.nlp.language import detect_language
 
@@ -82,8 +82,17 @@ def overlay(article: Article, given: Given) -> Article:
         article.published = given.published
         article.published_precision = given.published_precision
     if given.outlet is not None:
-        # A bare domain ("www.thetimes.co.uk", news-please's) is named as the table names it.
-        outlet = known_name(given.outlet) or given.outlet
+        # A bare domain ("www.thetimes.co.uk", news-please's) is named as the table names
+        # it, by the article's address when that is on the domain (its section may have a
+        # name of its own: "bbc.com/news").
+        on_domain = article.url and registered_domain(article.url) == registered_domain(
+            given.outlet
+        )
+        outlet = (
+            (known_name(article.url) if on_domain else None)
+            or known_name(given.outlet)
+            or given.outlet
+        )
         if same_outlet(article.republished_by, outlet):
             article.republished_by = None
         article.outlet = outlet

@@ -48,7 +48,7 @@ def _rows(lines: Iterable[str], source: str) -> dict[str, Outlet]:
     table: dict[str, Outlet] = {}
     for row in reader:
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        domain = _host(row.get("domain", ""))
+        domain = _key(row.get("domain", ""))
         if domain and row.get("name"):
             table[domain] = Outlet(
                 domain, row["name"], row.get("country") or None, row.get("owner") or None
@@ -91,6 +91,19 @@ def _host(text: str) -> str:
     return host.rstrip(".")
 
 
+def _section(text: str) -> str | None:
+    """The first segment of ``text``'s path in lower case ("bbc.com/news/uk-1" → "news")."""
+    text = text.strip().lower()
+    path = urlsplit(text if "//" in text else f"//{text}").path
+    return path.strip("/").split("/")[0] or None
+
+
+def _key(text: str) -> str:
+    """A table row's key: its host, and the section when the row names one ("bbc.com/news")."""
+    section = _section(text)
+    return f"{_host(text)}/{section}" if section else _host(text)
+
+
 _HOST_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
 
 
@@ -98,7 +111,8 @@ def lookup(address: str | None) -> Outlet | None:
     """The table's outlet for a URL, host or bare domain ("TEMPO.CO", "www.thetimes.co.uk").
 
     The host's own row wins, then its parent domains' in turn: "edition.cnn.com"
-    finds "cnn.com", "abcnews.go.com" its own row.
+    finds "cnn.com", "abcnews.go.com" its own row. At each level a row for the
+    address's section comes first: "https://www.bbc.com/news/..." finds "bbc.com/news".
     """
     if not address or " " in address.strip():
         return None
@@ -106,9 +120,11 @@ def lookup(address: str | None) -> Outlet | None:
     if not _HOST_RE.match(host):
         return None
     table = outlet_table()
+    section = _section(address)
     labels = host.split(".")
     for i in range(len(labels) - 1):
-        found = table.get(".".join(labels[i:]))
+        domain = ".".join(labels[i:])
+        found = (table.get(f"{domain}/{section}") if section else None) or table.get(domain)
         if found is not None:
             return found
     return None
@@ -281,7 +297,7 @@ def from_url(url: str | None) -> str | None:
     host = urlsplit(url if "//" in url else f"//{url}").hostname
     if not host:
         return None
-    return readable(host)
+    return known_name(url) or readable(host)
 
 
 #: A publisher's name as a page prints it: capitalised words or a domain, up to five,
