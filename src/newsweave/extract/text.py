@@ -31,6 +31,7 @@ from newsweave.extract.dates import (
     year_for,
 )
 from newsweave.extract.features import (
+    LONG_LINE_WORDS,
     Line,
     PageFeatures,
     headline_among,
@@ -95,7 +96,7 @@ def extract_text(
     if not lines:
         raise PageError(page.source, "no_article", "the page has no text")
     seg = segment(lines, model)
-    if _no_article(seg):
+    if _no_article(seg) and _read_again(seg):
         # A second reading, by the layout model, which also learnt from bodies alone (a
         # crawler's cleaned text has no menus to tell the article from), with long lines
         # cut: a page's paragraphs may render as a few long lines, which read as no body
@@ -174,6 +175,24 @@ def extract_text(
         diagnostics=diagnostics,
     )
     return build_article(page, found)
+
+
+#: A page of which this share of lines or more are sentences of 8 words or more is
+#: an article's text alone (a crawler's cleaned body): on the news-please records the
+#: plain model reads as no article, 0.7 to 1.0; on a standings page with menus, 0.39.
+PROSE_PAGE_SHARE = 0.6
+
+
+def _read_again(seg: Segmentation) -> bool:
+    """Whether a page read as no article is worth a second reading.
+
+    Only two kinds are: a page of prose alone, and one holding a line longer than a
+    long paragraph (its paragraphs rendered as one). Anything else the second
+    reading turns into a body would be a guess (a standings table, a list of links).
+    """
+    words = [len(line.text.split()) for line in seg.lines]
+    prose = sum(n >= 8 for n in words)
+    return prose >= PROSE_PAGE_SHARE * len(words) or max(words, default=0) > LONG_LINE_WORDS
 
 
 def _no_article(seg: Segmentation) -> bool:
