@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from newsweave.errors import PageError
 from newsweave.extract import extract
 from newsweave.extract.outlets import readable, same_outlet, self_named
+from newsweave.extract.segmenter import load_models
 from newsweave.models import Article, Page, content_hash
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -810,3 +811,24 @@ def test_gallery_counters_labels_and_legal_notices_leave_an_html_body() -> None:
     article = extract(make_page(text, kind="html"))
     assert article.body == STORY
     assert {d.text for d in article.dropped if d.reason == "furniture"} == set(FURNITURE)
+
+
+STORIES = SHARED / "stories" / "articles"
+
+
+@pytest.mark.skipif(not STORIES.is_dir(), reason="../shared/stories is not here")
+def test_a_crawlers_cleaned_text_is_read_again_by_the_layout_model() -> None:
+    # news-please's maintext is the article alone: no menus to tell it from, and the
+    # plain model reads some of it as no article at all.
+    texts = [json.loads(p.read_bytes()).get("text") or "" for p in sorted(STORIES.glob("*.json"))]
+    rejected, again = [], 0
+    for text in filter(None, texts):
+        try:
+            article = extract(make_page(text))
+        except PageError:
+            rejected.append(text)
+        else:
+            again += article.diagnostics["model"] == load_models().layout.version
+    assert again >= 4
+    assert len(rejected) <= 6
+    assert sum(len(text.split()) >= 300 for text in rejected) <= 3
