@@ -774,6 +774,11 @@ def test_a_page_whose_paragraphs_render_as_one_line_keeps_its_article() -> None:
     assert article.diagnostics["model"] != plain.diagnostics["model"]
 
 
+CAPTIONS = [
+    "FILE - In this Oct. 2, 2017, file photo, police officers stand at the scene of a "
+    "shooting near the Mandalay Bay resort and casino on the Las Vegas Strip in Las Vegas.",
+    "FILE PHOTO: A man walks past the bank's headquarters in Frankfurt, Germany, on May 3.",
+]
 FURNITURE = [
     "Hide Caption 1 of 30",
     "Image 3 of 12",
@@ -801,7 +806,7 @@ def test_gallery_counters_labels_and_legal_notices_leave_a_text_body() -> None:
 
 
 def test_gallery_counters_labels_and_legal_notices_leave_an_html_body() -> None:
-    paragraphs = [*STORY[:2], *FURNITURE[:3], *STORY[2:4], *FURNITURE[3:], STORY[4]]
+    paragraphs = [*STORY[:2], *FURNITURE[:3], *STORY[2:4], *FURNITURE[3:], *CAPTIONS, STORY[4]]
     text = (
         "<html><head><title>Storm cuts power across the islands</title></head><body>"
         "<article><h1>Storm cuts power across the islands</h1>"
@@ -811,6 +816,8 @@ def test_gallery_counters_labels_and_legal_notices_leave_an_html_body() -> None:
     article = extract(make_page(text, kind="html"))
     assert article.body == STORY
     assert {d.text for d in article.dropped if d.reason == "furniture"} == set(FURNITURE)
+    assert {d.text for d in article.dropped if d.reason == "caption"} == set(CAPTIONS)
+    assert article.dateline is None
 
 
 STORIES = SHARED / "stories" / "articles"

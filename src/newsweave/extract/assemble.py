@@ -20,7 +20,11 @@ from newsweave.extract.outlets import (
     plausible_outlet,
     same_outlet,
 )
-from newsweave.extract.patterns import FURNITURE_LABEL_WORDS, FURNITURE_PARAGRAPH_RE
+from newsweave.extract.patterns import (
+    CAPTION_PARAGRAPH_RE,
+    FURNITURE_LABEL_WORDS,
+    FURNITURE_PARAGRAPH_RE,
+)
 from newsweave.models import Article, DroppedLine, Page
 from newsweave.nlp.language import detect_language
 
@@ -80,7 +84,9 @@ def _without_furniture(body: list[str], dropped: list[DroppedLine]) -> list[str]
     """``body`` without its furniture paragraphs, which go to ``dropped``."""
     kept = []
     for paragraph in body:
-        if len(paragraph.split()) <= FURNITURE_LABEL_WORDS and FURNITURE_PARAGRAPH_RE.match(
+        if CAPTION_PARAGRAPH_RE.match(paragraph):
+            dropped.append(DroppedLine(paragraph, "caption"))
+        elif len(paragraph.split()) <= FURNITURE_LABEL_WORDS and FURNITURE_PARAGRAPH_RE.match(
             paragraph
         ):
             dropped.append(DroppedLine(paragraph, "furniture"))

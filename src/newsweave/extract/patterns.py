@@ -263,3 +263,8 @@ FURNITURE_PARAGRAPH_RE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_LABEL_WORDS = 15
+#: A wire photo's caption carried into the text, whatever its length: "FILE - In this
+#: Oct. 2, 2017, file photo, ..." (AP), "FILE PHOTO: ..." (Reuters).
+CAPTION_PARAGRAPH_RE = re.compile(
+    r"^(?:FILE\s*[-–—:]\s*(?:In this|This)\b.*\bphoto\b|FILE PHOTO\s*[-–—:])"
+)
