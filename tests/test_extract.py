@@ -839,3 +839,19 @@ def test_a_crawlers_cleaned_text_is_read_again_by_the_layout_model() -> None:
     assert again >= 4
     assert len(rejected) <= 6
     assert sum(len(text.split()) >= 300 for text in rejected) <= 3
+
+
+def test_only_a_text_pages_first_lines_are_read() -> None:
+    # A page of endless short lines costs what its first MAX_PAGE_LINES cost.
+    from newsweave.extract.text import MAX_PAGE_LINES
+
+    text = (EXAMPLE_PAGES / "rt-bolivia-protests.txt").read_text(encoding="utf-8")
+    plain = extract(make_page(text))
+    tail = "\n".join(f"item {i}" for i in range(MAX_PAGE_LINES + 10))
+    article = extract(make_page(text + "\n" + tail))
+    assert set(article.body) <= set(plain.body)
+    assert [p for p in plain.body if len(p.split()) >= 12] == [
+        p for p in article.body if len(p.split()) >= 12
+    ]
+    assert article.diagnostics["read_lines"] == MAX_PAGE_LINES
+    assert "read_lines" not in plain.diagnostics

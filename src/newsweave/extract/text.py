@@ -64,6 +64,10 @@ from newsweave.models import Article, DroppedLine, Page
 
 #: How far (in lines) before the body the headline, byline and dates may sit.
 HEADER_REACH = 15
+#: Only a text page's first lines are read: the features cost about 2 KB a line, so a
+#: page of a million short lines (11 MB) took 2.3 GB and a minute. An article starts
+#: far above this (the development pages have 167 lines on average, 623 at most).
+MAX_PAGE_LINES = 20_000
 #: A standfirst is a full sentence, not a label.
 MIN_SUMMARY_WORDS = 8
 #: A line with this share of capitalised words is in title case: a headline or names.
@@ -92,7 +96,8 @@ def extract_text(
 
     ``model`` replaces the shipped segmenter (the benchmark's cross-validation).
     """
-    lines = split_lines(page.text)
+    text, truncated = _head(page.text, MAX_PAGE_LINES)
+    lines = split_lines(text)
     if not lines:
         raise PageError(page.source, "no_article", "the page has no text")
     seg = segment(lines, model)
@@ -102,7 +107,7 @@ def extract_text(
         # cut: a page's paragraphs may render as a few long lines, which read as no body
         # whole. Only now are they cut: an aggregator's related articles render as long
         # lines too (a seed page), and cut they read as body.
-        lines = split_lines(page.text, cut_long=True)
+        lines = split_lines(text, cut_long=True)
         seg = segment(lines, model, layout=True)
     body_idx = [i for i, label in enumerate(seg.labels) if label]
     if not body_idx:
@@ -157,6 +162,8 @@ def extract_text(
         "title_line": lines[title_i].number if title_i is not None else None,
         "body_span": [lines[first].number, lines[last].number],
     }
+    if truncated:
+        diagnostics["read_lines"] = MAX_PAGE_LINES
     if explain:
         diagnostics["line_scores"] = [
             {"line": line.number, "p_body": round(float(p), 4), "body": bool(y), "text": line.text}
@@ -193,6 +200,16 @@ def _read_again(seg: Segmentation) -> bool:
     words = [len(line.text.split()) for line in seg.lines]
     prose = sum(n >= 8 for n in words)
     return prose >= PROSE_PAGE_SHARE * len(words) or max(words, default=0) > LONG_LINE_WORDS
+
+
+def _head(text: str, limit: int) -> tuple[str, bool]:
+    """``text``'s first ``limit`` lines, and whether there were more."""
+    at = -1
+    for _ in range(limit):
+        at = text.find("\n", at + 1)
+        if at < 0:
+            return text, False
+    return text[:at], bool(text[at:].strip())
 
 
 def _no_article(seg: Segmentation) -> bool:
