@@ -85,9 +85,17 @@ def split_lines(text: str, *, cut_long: bool = False) -> list[Line]:
     """
     raw = [value.strip() for value in text.splitlines()]
     last = len(raw) - 1
-    cells = [_cells(value) if value else [] for value in raw]
+    gapped = [n for n, value in enumerate(raw) if "  " in value or "\t" in value]
+    rows = {n: row for n in gapped if len(row := _cells(raw[n])) > 1}
+    if not rows and not cut_long:  # most pages: every line as it is
+        return [
+            Line(value, n, n == 0 or not raw[n - 1], n == last or not raw[n + 1])
+            for n, value in enumerate(raw)
+            if value
+        ]
+    cells = [rows.get(n) or ([value] if value else []) for n, value in enumerate(raw)]
     order: list[tuple[int, str]] = []
-    for start, end in _layout_runs(cells):
+    for start, end in _layout_runs(sorted(rows), len(raw)):
         run = [(n, value) for n in range(start, end) for value in cells[n]]
         if len(run) > 1:
             order.extend(cell for cell in run if _prose(cell[1]))
@@ -141,9 +149,9 @@ def _prose(cell: str) -> bool:
     return len(cell.split()) >= _PROSE_CELL_WORDS or cell[-1] in TERMINALS
 
 
-def _layout_runs(cells: list[list[str]]) -> list[tuple[int, int]]:
-    """Ranges of lines covering the page: a layout table's rows, and single lines between."""
-    split = [n for n, row in enumerate(cells) if len(row) > 1]
+def _layout_runs(split: list[int], n_lines: int) -> list[tuple[int, int]]:
+    """Ranges of lines covering the page: a layout table's rows (``split``: the lines
+    split into cells), and single lines between."""
     runs: list[tuple[int, int]] = []
     at = 0
     i = 0
@@ -155,7 +163,7 @@ def _layout_runs(cells: list[list[str]]) -> list[tuple[int, int]]:
         runs.append((split[i], split[j] + 1))
         at = split[j] + 1
         i = j + 1
-    runs.extend((n, n + 1) for n in range(at, len(cells)))
+    runs.extend((n, n + 1) for n in range(at, n_lines))
     return runs
 
 
