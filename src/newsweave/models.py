@@ -20,6 +20,26 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def safe_text(text: str) -> str:
+    """``text`` as valid Unicode, with what is not shown as backslash escapes.
+
+    A file name that is not UTF-8 reaches Python with its odd bytes as lone
+    surrogates (``caf\\udce9``), which no database, JSON or terminal accepts;
+    here they become ``caf\\xe9``, the bytes still readable from the name.
+    Any other lone surrogate (from a JSON ``"\\ud800"``) becomes ``\\ud800``.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 #: The article fields an input record may state (see :class:`Given`), in the
 #: order :attr:`Article.given` lists them.
 GIVEN_FIELDS = ("title", "published", "outlet", "byline", "language", "summary", "body")

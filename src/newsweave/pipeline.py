@@ -94,14 +94,16 @@ def _guarded(page: Page, run: Callable[[], _T]) -> _T | Rejection:
 
     A crash inside a stage (a bug, not bad input) is also returned as a
     rejection, ``processing_error``, so the page and the reason are kept and the
-    rest of the run goes on; ``NEWSWEAVE_DEBUG=1`` lets it raise instead. A
+    rest of the run goes on; ``NEWSWEAVE_DEBUG=1`` lets it raise instead. The
+    rejection names the page by id and keeps no bytes: the page, stored with
+    it, holds them (a 15 MB page was kept twice). A
     setting that cannot work stops the run: kept as every page's rejection, it
     would be skipped as already stored once the setting is fixed.
     """
     try:
         return run()
     except PageError as exc:
-        return Rejection(page.source, exc.reason, exc.detail, page_id=page.id, raw=page.raw)
+        return Rejection(page.source, exc.reason, exc.detail, page_id=page.id)
     except NewsweaveError:
         raise  # the run's, not the page's (a missing model, a bad setting): stop, store nothing
     except Exception as exc:  # a bug on one page must not sink the run
@@ -109,7 +111,7 @@ def _guarded(page: Page, run: Callable[[], _T]) -> _T | Rejection:
             raise
         logger.debug("processing %s failed", page.source, exc_info=True)
         detail = f"internal error while processing: {type(exc).__name__}: {exc}"
-        return Rejection(page.source, "processing_error", detail, page_id=page.id, raw=page.raw)
+        return Rejection(page.source, "processing_error", detail, page_id=page.id)
 
 
 @dataclass(slots=True)

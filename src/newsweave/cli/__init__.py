@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -91,7 +92,7 @@ def _friendly(func: F) -> F:
             return func(*args, **kwargs)
         except NewsweaveError as exc:
             # Escaped: a message may quote brackets ("newsweave[batch]") that are no markup.
-            err.print(f"[red]Error:[/] {escape(str(exc))}")
+            err.print(f"[red]Error:[/] {_shown(str(exc))}")
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -115,13 +116,34 @@ def _load_embedder(spec: str | None) -> Embedder | None:
     return load_embedder(spec)
 
 
+#: What must not reach a terminal raw: C0 and C1 controls (ESC starts escape
+#: sequences, a newline forges a line), line separators, bidi overrides, and
+#: lone surrogates (stdout cannot encode them).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: The same, but for text whose line breaks and tabs are its layout.
+_UNPRINTABLE_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _visible(text: str, pattern: re.Pattern[str] = _UNPRINTABLE) -> str:
+    """``text`` with each character a terminal would obey written as an escape (``\\x1b``)."""
+    return pattern.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def _shown(text: str) -> str:
+    """Text from outside (a file name, a title, an error) made safe for rich to print:
+    control characters escaped, then rich markup, so ``[bold]`` is shown as written."""
+    return escape(_visible(text))
+
+
 def _echo_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def _report_rejections(rejections: list[Rejection]) -> None:
     for r in rejections:
-        err.print(f"[red]rejected[/] {escape(r.source)}: {escape(r.detail)} [dim]({r.reason})[/]")
+        err.print(f"[red]rejected[/] {_shown(r.source)}: {_shown(r.detail)} [dim]({r.reason})[/]")
 
 
 @app.command("ingest")
@@ -211,7 +233,8 @@ def _short(path: Path | None) -> str:
 
 
 def _short_text(text: str) -> str:
-    return text if len(text) <= 32 else text[:29] + "..."
+    # A bar's description is rich markup: a file named "[/]" must not break it.
+    return _shown(text if len(text) <= 32 else text[:29] + "...")
 
 
 @app.command("extract")
@@ -262,19 +285,19 @@ def _print_article(article: Article, *, explain: bool) -> None:
         ("summary", article.summary),
     ):
         if value:
-            fields.add_row(name, escape(value))
-    out.rule(f"[bold]{escape(article.title)}")
+            fields.add_row(name, _shown(value))
+    out.rule(f"[bold]{_shown(article.title)}")
     out.print(fields)
     out.print()
     for paragraph in article.body:
-        out.print(paragraph, markup=False)
+        out.print(_visible(paragraph, _UNPRINTABLE_IN_TEXT), markup=False)
         out.print()
     if explain and article.dropped:
         dropped = Table(title="dropped lines", show_lines=False, expand=True)
         dropped.add_column("reason", style="yellow", no_wrap=True)
         dropped.add_column("line", overflow="fold")
         for line in article.dropped:
-            dropped.add_row(line.reason, escape(line.text))
+            dropped.add_row(line.reason, _shown(line.text))
         out.print(dropped)
 
 
@@ -296,7 +319,7 @@ def stories_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         first, last = (r["first_published"] or "?")[:10], (r["last_published"] or "?")[:10]
         table.add_row(
             r["id"],
-            f"[bold]{escape(r['title'])}[/]\n[dim]{escape(', '.join(r['outlets']))}[/]",
+            f"[bold]{_shown(r['title'])}[/]\n[dim]{_shown(', '.join(r['outlets']))}[/]",
             str(len(r["articles"])),
             first if first == last else f"{first}\n{last}",
         )
@@ -368,8 +391,8 @@ def search_command(
     for r in records:
         table.add_row(
             f"{r['article_id'][:12]}\n{r['story_id'] or ''}",
-            f"[bold]{escape(r['title'])}[/] [dim]{escape(r['outlet'] or '')}[/]\n"
-            f"{escape(r['snippet'])}",
+            f"[bold]{_shown(r['title'])}[/] [dim]{_shown(r['outlet'] or '')}[/]\n"
+            f"{_shown(r['snippet'])}",
         )
     out.print(table)
 
@@ -414,7 +437,7 @@ def rejected_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     table.add_column("reason", style="yellow", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for r in records:
-        table.add_row(escape(r["source"]), r["reason"], escape(r["detail"]))
+        table.add_row(_shown(r["source"]), r["reason"], _shown(r["detail"]))
     out.print(table)
 
 
@@ -532,7 +555,7 @@ def batch_command(
         f"[bold]{report.pages}[/] pages: {report.articles} articles{stored}, "
         f"[{'red' if report.rejected else 'green'}]{report.rejected}[/] rejected; "
         f"{_count(report.stories, 'story', 'stories')} in {report.seconds:.1f} s -> "
-        f"{escape(str(report.out_dir))}"
+        f"{_shown(str(report.out_dir))}"
     )
     raise typer.Exit(1 if report.rejected else 0)
 
@@ -597,7 +620,7 @@ def cluster_command(
         for placed in cluster_lines(lines, embedder=encoder):
             if placed.error:
                 bad += 1
-                err.print(f"[red]rejected[/] {escape(file)}:{placed.line}: {escape(placed.error)}")
+                err.print(f"[red]rejected[/] {_shown(file)}:{placed.line}: {_shown(placed.error)}")
                 continue
             if final:
                 placed_all.append((placed.id, placed.story))
@@ -635,7 +658,7 @@ def main() -> None:
         if os.environ.get("NEWSWEAVE_DEBUG"):
             raise
         err.print(
-            f"[red]Internal error:[/] {type(exc).__name__}: {exc}\n"
+            f"[red]Internal error:[/] {type(exc).__name__}: {_shown(str(exc))}\n"
             "Set NEWSWEAVE_DEBUG=1 to see the traceback, and please report it."
         )
         sys.exit(3)

@@ -8,6 +8,8 @@ departures from a browser, both because mislabelled pages are common:
 * bytes that are valid UTF-8 and not plain ASCII are read as UTF-8 even when a
   legacy charset is declared, since legacy text is almost never valid UTF-8 by
   accident, while UTF-8 pages still labelled ``iso-8859-1`` are everywhere;
+  so are UTF-8 pages with a few cp1252 bytes pasted in, which are read as
+  UTF-8 with each invalid byte read as cp1252 (see :func:`_mixed_utf8`);
 * when guessing, Windows-1252 is tried before charset-normalizer, because the
   latter often names an exotic code page (cp1257, mac_iceland) for short French
   or German text, which turns "café" into "cafÈ"-like garbage.
@@ -130,13 +132,22 @@ _MAX_ODD_SHARE = 0.1
 _WESTERN_SAMPLE = 65536
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_LETTERS = string.ascii_letters.encode("ascii")
+#: The bytes ``surrogateescape`` could not decode, and their cp1252 readings;
+#: the five bytes cp1252 leaves undefined read as Latin-1, as browsers do.
+_ESCAPED = re.compile("[\udc80-\udcff]")
+#: What a Western page's real UTF-8 holds: Latin letters and symbols, punctuation.
+_NOT_WESTERN_UTF8 = re.compile("[^\x00-\x7f\xa0-\u024f\u2010-\u203f\u20ac\u2122]")
+_CP1252_OF_ESCAPED = {
+    0xDC00 + b: bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0x100)
+}
 
 
 def decode(raw: bytes, *, declared: str | None = None, source: str = "<bytes>") -> tuple[str, str]:
     """Decode a page's bytes into ``(text, encoding)``, newlines normalised to ``\\n``.
 
     ``declared`` is a charset the caller was told, such as an HTTP header's.
-    ``raw.decode(encoding)`` gives ``text`` back, up to newlines. Raises
+    ``raw.decode(encoding)`` gives ``text`` back, up to newlines, except for
+    UTF-8 with cp1252 bytes mixed in (``"utf-8"``, read byte by byte). Raises
     :class:`~newsweave.errors.PageError` with reason ``binary`` when the bytes
     are not text at all, ``undecodable`` when no encoding reads them sensibly.
     """
@@ -164,6 +175,10 @@ def _decode_text(raw: bytes, declared: str | None, source: str) -> tuple[str, st
         raise PageError(source, "binary", f"{controls} of {len(raw)} bytes are control bytes")
 
     utf8 = _strict(raw, "utf-8")
+    if utf8 is None:
+        # Mostly UTF-8 with a few cp1252 bytes (a quote pasted from Word): each bad
+        # byte is read as cp1252, not the whole page, which would garble the rest.
+        utf8 = _mixed_utf8(raw)
     # Valid UTF-8 with non-ASCII bytes beats a legacy label (see module docstring);
     # pure ASCII must still honour a label, as ISO-2022-JP is seven-bit.
     if utf8 is None or raw.isascii():
@@ -179,6 +194,25 @@ def _decode_text(raw: bytes, declared: str | None, source: str) -> tuple[str, st
     if western is not None and _looks_western(western):
         return western, "cp1252"
     return _guess(raw, source)
+
+
+def _mixed_utf8(raw: bytes) -> str | None:
+    """``raw`` read as UTF-8 with each invalid byte read as cp1252, or ``None``.
+
+    Only when the valid multi-byte UTF-8 characters are at least as many as the
+    invalid bytes, or are all Latin letters and Western punctuation: legacy text
+    (cp1252, Shift_JIS, EUC-KR) forms a valid UTF-8 sequence by accident far less
+    often than it breaks one, and when it does the character is rarely Western
+    (cp1252 "ß“" is UTF-8 for an N'Ko letter).
+    """
+    text = raw.decode("utf-8", "surrogateescape")  # a bad byte b becomes U+DC00+b
+    # Counted in C: a 20 MB page must not become millions of one-character strings.
+    rest = _ESCAPED.sub("", text)
+    invalid = len(text) - len(rest)
+    valid = len(rest) - len(rest.encode("ascii", "ignore"))
+    if not valid or (valid < invalid and _NOT_WESTERN_UTF8.search(rest)):
+        return None
+    return text.translate(_CP1252_OF_ESCAPED)
 
 
 def _decode_utf16_without_bom(raw: bytes, source: str) -> tuple[str, str]:

@@ -7,13 +7,14 @@ and reads the same files in the same order every time.
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from newsweave.models import Rejection
+from newsweave.models import Rejection, safe_text
 
 _GLOB_CHARS = frozenset("*?[")
 
@@ -42,11 +43,16 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
             yield item
 
 
+def _rejected(path: Path | str, detail: str) -> Rejection:
+    # A name that is not UTF-8 would fail to be stored or printed: keep it escaped.
+    return Rejection(safe_text(str(path)), "unreadable", detail)
+
+
 def _glob(pattern: str) -> Iterator[Path | Rejection]:
     # Path.glob cannot take an absolute pattern; glob.glob can.
     matches = sorted(glob.glob(pattern, recursive=True))  # noqa: PTH207
     if not matches:
-        yield Rejection(pattern, "unreadable", "no files match this pattern")
+        yield _rejected(pattern, "no files match this pattern")
     for match in matches:
         yield from _expand(Path(match))
 
@@ -55,17 +61,23 @@ def _expand(path: Path) -> Iterator[Path | Rejection]:
     try:
         mode = path.stat().st_mode
     except OSError as error:
-        # os.path.islink, unlike Path.is_symlink on 3.11, never raises.
-        broken = os.path.islink(path)  # noqa: PTH114
-        detail = "broken symbolic link" if broken else error.strerror or str(error)
-        yield Rejection(str(path), "unreadable", detail)
+        yield _rejected(path, _why(path, error))
         return
     if stat.S_ISDIR(mode):
         yield from _walk(path, set())
     elif stat.S_ISREG(mode):
         yield path
     else:
-        yield Rejection(str(path), "unreadable", "not a regular file or folder")
+        yield _rejected(path, "not a regular file or folder")
+
+
+def _why(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop"
+    # os.path.islink, unlike Path.is_symlink on 3.11, never raises.
+    if os.path.islink(path):  # noqa: PTH114
+        return "broken symbolic link"
+    return error.strerror or str(error)
 
 
 def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Path | Rejection]:
@@ -82,13 +94,20 @@ def _walk(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Path | Reject
                 key=lambda entry: entry.name,
             )
     except OSError as error:
-        yield Rejection(str(folder), "unreadable", f"cannot list folder: {error.strerror}")
+        yield _rejected(folder, f"cannot list folder: {error.strerror}")
         return
     # DirEntry knows each entry's type from the listing, sparing a stat per file.
     for entry in entries:
-        if entry.is_dir():
+        # is_dir() and is_file() stat a symbolic link's target, which can fail
+        # (a loop, a vanished file): that entry is rejected, its neighbours read.
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError as error:
+            yield _rejected(entry.path, _why(Path(entry.path), error))
+            continue
+        if is_dir:
             yield from _walk(Path(entry.path), visited)
-        elif entry.is_file():
+        elif is_file:
             yield Path(entry.path)
         else:
             yield from _expand(Path(entry.path))

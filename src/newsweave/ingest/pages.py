@@ -11,15 +11,14 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from newsweave.config import DEFAULT_MAX_PAGE_BYTES
+from newsweave.config import DEFAULT_MAX_PAGE_BYTES, RAW_KEEP_BYTES
 from newsweave.errors import PageError
 from newsweave.ingest.decoding import decode
 from newsweave.models import Page, Rejection, content_hash
 
 Kind = Literal["text", "html"]
 
-#: Rejected inputs up to this size keep their bytes, so nothing is lost.
-RAW_KEEP_BYTES = 1024 * 1024
+__all__ = ["RAW_KEEP_BYTES", "keep_raw", "page_from_bytes", "rejection_from", "sniff_kind"]
 
 #: Enough of the page to judge whether it is markup.
 _SNIFF_CHARS = 65536

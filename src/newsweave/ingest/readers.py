@@ -4,13 +4,17 @@ JSON), web archives (WARC) and feeds (RSS, Atom), each also gzipped.
 A bad input never stops a run: it becomes a :class:`~newsweave.models.Rejection`
 that says why, keeps the bytes when they are small enough, and the next input
 is read. Everything streams: one file, or one JSON line, in memory at a time,
-and gzip is inflated only up to the size limit, so a gzip bomb costs nothing.
+and gzip is inflated only up to the size limit (a collection's, JSON Lines or
+WARC, up to :data:`~newsweave.config.MAX_INFLATE_RATIO` times its size), so a
+gzip bomb costs little; runs of blank lines are skipped in C, not line by line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gzip
+import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
@@ -18,14 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from newsweave.config import DEFAULT_MAX_PAGE_BYTES
+from newsweave.config import DEFAULT_MAX_PAGE_BYTES, MAX_INFLATE_RATIO
 from newsweave.errors import PageError
 from newsweave.ingest.discover import discover
 from newsweave.ingest.feeds import looks_like_feed, read_feed
 from newsweave.ingest.pages import RAW_KEEP_BYTES, Kind, page_from_bytes, rejection_from
 from newsweave.ingest.records import page_from_record, read_json
 from newsweave.ingest.warc import read_warc
-from newsweave.models import Page, Rejection
+from newsweave.models import Page, Rejection, safe_text
 
 _KIND_BY_SUFFIX: dict[str, Kind] = {
     ".txt": "text",
@@ -38,6 +42,12 @@ _FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 #: A JSON Lines record escapes its page (quotes, newlines, non-ASCII), so a
 #: line may be longer than the page it holds; longer than this, it is refused.
 _JSONL_LINE_FACTOR = 2
+#: Lines are read in chunks this size, so a run of blank lines is skipped in C.
+_CHUNK = 1024 * 1024
+#: A run of whitespace, matched in C (a one-class repeat is fast; a repeated
+#: group of blank lines is 200 times slower), so a bomb of newlines costs no
+#: Python per line.
+_SPACE = re.compile(rb"[ \t\r\n\f\v]*")
 #: What can go wrong reading a file: the OS, or a truncated or corrupt gzip.
 _READ_ERRORS = (OSError, EOFError, zlib.error)
 
@@ -66,12 +76,19 @@ def read_file(
 
     ``.txt`` is text, ``.html``/``.htm``/``.xhtml`` HTML, anything else is
     sniffed; ``.gz`` of any of these is inflated first, with ``max_bytes``
-    applied to the inflated size (to each record's, in a WARC). ``.rss``,
+    applied to the inflated size (to each record's, in a WARC or JSON Lines
+    file, whose whole is capped at ``MAX_INFLATE_RATIO`` times its size). ``.rss``,
     ``.atom`` and ``.xml`` files that open like a feed are read as feeds (see
     :mod:`newsweave.ingest.feeds`); with ``fetch_items``, each item's link is
     fetched from the web, politely and safely (see :mod:`newsweave.fetch`).
     """
-    path = Path(path)
+    for item in _read_file(Path(path), max_bytes, fetch_items):
+        # A name that is not UTF-8 would fail to be stored or printed: keep it escaped.
+        source = safe_text(item.source)
+        yield item if source is item.source else dataclasses.replace(item, source=source)
+
+
+def _read_file(path: Path, max_bytes: int, fetch_items: bool) -> Iterator[Page | Rejection]:
     name = path.name.lower()
     compressed = name.endswith(".gz")
     suffix = Path(name.removesuffix(".gz")).suffix
@@ -134,33 +151,123 @@ def _open(path: Path, compressed: bool) -> Iterator[tuple[IO[bytes], int]]:
 
 def _read_jsonl(path: Path, compressed: bool, max_bytes: int) -> Iterator[Page | Rejection]:
     """One page or rejection per non-blank line; the file is a collection, so
-    only its lines are capped, not its size."""
-    lineno = 0
+    only its lines are capped, and, gzipped, what it inflates to
+    (:data:`MAX_INFLATE_RATIO`)."""
+    lines = None
     try:
-        with _open(path, compressed) as (stream, _):
+        with _open(path, compressed) as (stream, size):
             limit = _JSONL_LINE_FACTOR * max_bytes
-            for lineno, line in _lines(stream, limit):
+            # At least one line's worth, so any file of one good record is read.
+            budget = limit + MAX_INFLATE_RATIO * size if compressed else None
+            lines = _Lines(stream, limit, budget)
+            for lineno, line in lines:
                 source = f"{path}:{lineno}"
                 if line is None:
                     yield Rejection(source, "too_large", f"line is over {limit} bytes")
-                elif line.strip():
+                else:
                     yield page_from_record(line, source, max_bytes=max_bytes)
+            if lines.over_budget:
+                detail = (
+                    f"inflates to more than {budget} bytes ({MAX_INFLATE_RATIO} times its "
+                    f"size plus one {limit}-byte line); the rest is not read"
+                )
+                yield Rejection(str(path), "too_large", detail)
     except _READ_ERRORS as error:
+        lineno = lines.lineno if lines is not None else 0
         source = f"{path}:{lineno + 1}" if lineno else str(path)
         yield Rejection(source, "unreadable", _describe(error, compressed))
 
 
-def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """Numbered lines, ``None`` for one over ``limit`` bytes, which is skipped unread."""
-    lineno = 0
-    while line := stream.readline(limit + 1):
-        lineno += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
-                pass
-            yield lineno, None
-        else:
-            yield lineno, line
+class _Lines:
+    """The numbered non-blank lines of a stream, ``None`` for one over ``limit`` bytes.
+
+    Read in chunks: blank lines are skipped a run at a time by a regular
+    expression and a line costs one slice, so a file of a billion newlines
+    costs its reading alone. With a ``budget``, reading stops (``over_budget``)
+    once that many bytes have been read.
+    """
+
+    def __init__(self, stream: IO[bytes], limit: int, budget: int | None) -> None:
+        self._stream = stream
+        self.limit = limit
+        self._budget = budget
+        self.over_budget = False
+        self.lineno = 0  # lines consumed so far, blank ones included
+        # Deleting a bytearray's head is cheap, so the read part is dropped as we go.
+        self._buf = bytearray()
+        self._pos = 0
+        self._eof = False
+
+    def _fill(self) -> bool:
+        """Read one more chunk after the unread part; ``False`` at the end."""
+        if self._eof:
+            return False
+        chunk = self._stream.read(_CHUNK)
+        if self._budget is not None and chunk:
+            self._budget -= len(chunk)
+            if self._budget < 0:
+                self.over_budget = True
+                chunk = b""
+        if not chunk:
+            self._eof = True
+            return False
+        del self._buf[: self._pos]
+        self._pos = 0
+        self._buf += chunk
+        return True
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
+        buf = self._buf
+        spacing = False  # dropping the spaces of a line already longer than the limit
+        while True:
+            # Skip whole blank lines: up to the last newline before the first non-space.
+            match = _SPACE.match(buf, self._pos)
+            spaces = match.end() if match else self._pos
+            if (last := buf.rfind(b"\n", self._pos, spaces)) >= 0:
+                self.lineno += buf.count(b"\n", self._pos, last + 1)
+                self._pos = last + 1
+                spacing = False
+            if spacing and spaces < len(buf):
+                spacing = False
+                yield self._skip_long()  # what follows the long spaces makes it too long
+                continue
+            end = buf.find(b"\n", self._pos)
+            if end < 0:
+                if len(buf) - self._pos > self.limit:
+                    if spaces < len(buf):
+                        yield self._skip_long()
+                        continue
+                    # Only spaces so far: a blank line, or a long one; drop them.
+                    spacing = True
+                    self._pos = len(buf)
+                if self._fill():
+                    continue
+                if self.over_budget or self._pos == len(buf):
+                    return  # a line cut off by the budget is not a record
+                stop = len(buf)
+            elif end - self._pos > self.limit:
+                self._pos = end + 1
+                self.lineno += 1
+                yield self.lineno, None
+                continue
+            else:
+                stop = end + 1
+            line = bytes(buf[self._pos : stop])
+            self._pos = stop
+            self.lineno += 1
+            if line.strip():  # the last line may be blank without its newline
+                yield self.lineno, line
+
+    def _skip_long(self) -> tuple[int, None]:
+        """Drop a line over the limit, unread, through its newline."""
+        self.lineno += 1
+        lineno = self.lineno
+        while (end := self._buf.find(b"\n", self._pos)) < 0:
+            self._pos = len(self._buf)
+            if not self._fill():
+                return lineno, None
+        self._pos = end + 1
+        return lineno, None
 
 
 def _describe(error: BaseException, compressed: bool) -> str:

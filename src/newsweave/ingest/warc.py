@@ -20,6 +20,8 @@ and ``max_bytes`` of its payload; the rest of a record is skipped unread.
 from __future__ import annotations
 
 import logging
+import os
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -28,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Protocol
 
-from newsweave.config import DEFAULT_MAX_PAGE_BYTES
+from newsweave.config import DEFAULT_MAX_PAGE_BYTES, MAX_INFLATE_RATIO
 from newsweave.errors import PageError
 from newsweave.ingest.http import (
     HTML_TYPES,
@@ -51,6 +53,11 @@ _WARC_MAGIC = b"WARC/"
 #: What starts a WARC record, looked for anywhere after damage: a cut record
 #: runs into the next one mid-line.
 _RECORD_START = b"WARC/1."
+#: How far back into the last record's block the next record's header is looked
+#: for, when a Content-Length a little too long made the block swallow its start.
+_OVERRUN_WINDOW = 4096
+#: A run of whitespace, skipped in C between records (see :class:`_Reader`).
+_SPACE = re.compile(rb"[ \t\r\n\f\v]*")
 
 
 @dataclass(slots=True)
@@ -65,6 +72,17 @@ class WarcStats:
 
 class _DamageError(Exception):
     """The archive is truncated or corrupt here."""
+
+
+class _BombError(Exception):
+    """The archive inflates to more than its budget: reading it stops."""
+
+
+@dataclass(slots=True)
+class _Budget:
+    """Inflated bytes a gzipped archive may still yield, across resynchronisations."""
+
+    left: int
 
 
 class _MalformedError(ValueError):
@@ -86,7 +104,8 @@ class _Source(Protocol):
 
 
 class _PlainSource:
-    def __init__(self, file: IO[bytes], start: int) -> None:
+    def __init__(self, file: IO[bytes], start: int, budget: _Budget) -> None:
+        del budget  # a plain archive inflates nothing
         file.seek(start)
         self._file = file
         self._start = start
@@ -104,9 +123,10 @@ class _PlainSource:
 class _GzipSource:
     """Inflates a multi-member gzip file, remembering where each member starts."""
 
-    def __init__(self, file: IO[bytes], start: int) -> None:
+    def __init__(self, file: IO[bytes], start: int, budget: _Budget) -> None:
         file.seek(start)
         self._file = file
+        self._budget = budget
         self._pending = b""  # compressed bytes read but not yet inflated
         self._pending_at = start  # their offset in the file
         self._inflate: zlib._Decompress | None = None
@@ -136,10 +156,14 @@ class _GzipSource:
             if self._inflate.eof:
                 self._inflate = None
             self._out += len(out)
+            self._budget.left -= len(out)
+            if self._budget.left < 0:
+                raise _BombError
             if out:
                 return out
 
-    def _member(self, pos: int) -> tuple[int, int]:
+    def member(self, pos: int) -> tuple[int, int]:
+        """The stream position and file offset of the gzip member holding ``pos``."""
         start, offset = self._members[0] if self._members else (0, self._pending_at)
         for member_start, member_offset in self._members:
             if member_start > pos:
@@ -148,10 +172,10 @@ class _GzipSource:
         return start, offset
 
     def offset(self, pos: int) -> int:
-        return self._member(pos)[1]
+        return self.member(pos)[1]
 
     def label(self, pos: int) -> str:
-        start, offset = self._member(pos)
+        start, offset = self.member(pos)
         return str(offset) if pos == start else f"{offset}+{pos - start}"
 
 
@@ -164,6 +188,10 @@ class _Reader:
         self.pos = 0
         #: Where the record being read starts, for naming it when it is damaged.
         self.record_start = 0
+        #: Where the block of the record just read starts, until the next
+        #: record's header is read: a header that does not parse there may
+        #: have been swallowed in part by that block.
+        self.last_block: int | None = None
 
     def _fill(self) -> bool:
         data = self._source.read_some()
@@ -188,6 +216,18 @@ class _Reader:
         while len(self._buf) < n and self._fill():
             pass
         return self._take(n)
+
+    def skip_spaces(self) -> None:
+        """Drop the whitespace between records a buffer at a time (an archive of
+        blank lines costs its reading); the next record starts after it."""
+        while True:
+            match = _SPACE.match(self._buf)
+            end = match.end() if match else 0
+            del self._buf[:end]
+            self.pos += end
+            self.record_start = self.pos  # damage met filling is named from here
+            if self._buf or not self._fill():
+                return
 
 
 class _Block:
@@ -246,10 +286,14 @@ def _read(
     path: Path, file: IO[bytes], max_bytes: int, stats: WarcStats
 ) -> Iterator[Page | Rejection]:
     compressed = file.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
+    # Counted across resynchronisations: a bomb of many members is still one file.
+    allowed = max_bytes + MAX_INFLATE_RATIO * os.fstat(file.fileno()).st_size
+    budget = _Budget(allowed)
     start: int | None = 0
     reporting = True
+    records, damaged = stats.records, stats.damaged
     while start is not None:
-        source: _Source = (_GzipSource if compressed else _PlainSource)(file, start)
+        source: _Source = (_GzipSource if compressed else _PlainSource)(file, start, budget)
         reader = _Reader(source)
         try:
             for record in _records(path, reader, source):
@@ -257,9 +301,28 @@ def _read(
                 stats.records += 1
                 if (item := _page(record, max_bytes, stats)) is not None:
                     yield item
+            start = None
+        except _BombError:
+            detail = (
+                f"inflates to more than {allowed} bytes ({MAX_INFLATE_RATIO} times its size "
+                f"plus the {max_bytes}-byte limit); the rest is not read"
+            )
+            yield Rejection(str(path), "too_large", detail)
             return
         except _DamageError as error:
             at = reader.record_start
+            if (resumed := _overrun(file, reader, source, at)) is not None:
+                # The last record's Content-Length was a little too long: its
+                # block took the start of this header. Read on from the header.
+                stats.damaged += 1
+                log.warning(
+                    "%s: the WARC record before offset %d runs into it (Content-Length "
+                    "too long); read on there",
+                    path,
+                    resumed,
+                )
+                start = resumed
+                continue
             # Only the first failure of a damaged stretch is reported: the false
             # starts met while looking for the next record are not news.
             if reporting:
@@ -268,6 +331,31 @@ def _read(
                 yield Rejection(f"{path}#{source.label(at)}", "unreadable", detail)
                 reporting = False
             start = _find(file, _GZIP_MAGIC if compressed else _RECORD_START, at, source)
+    if stats.records == records and stats.damaged == damaged:
+        # Nothing at all is news: a cut download or a wrong file, not an archive.
+        yield Rejection(str(path), "empty", "no WARC records")
+
+
+def _overrun(file: IO[bytes], reader: _Reader, source: _Source, at: int) -> int | None:
+    """Where the header that the last record's block swallowed in part starts, if it did.
+
+    Only when the damage is in the header right after a block read whole, and
+    that header's start (``WARC/1.`` at a line start, for a plain archive; the
+    gzip member, for one gzipped per record) lies just inside that block.
+    """
+    block = reader.last_block
+    if block is None:
+        return None
+    if isinstance(source, _GzipSource):
+        member, offset = source.member(at)
+        return offset if block < member < at else None
+    lo = max(block, at - _OVERRUN_WINDOW)
+    needle = b"\n" + _RECORD_START
+    file.seek(source.offset(lo))
+    window = file.read(at - lo + len(needle))
+    # A match starting at i puts the header at lo + i + 1, which must be before ``at``.
+    found = window.rfind(needle, 0, at - lo - 2 + len(needle))
+    return None if found < 0 else source.offset(lo + found + 1)
 
 
 def _find(file: IO[bytes], needle: bytes, pos: int, source: _Source) -> int | None:
@@ -288,7 +376,7 @@ def _find(file: IO[bytes], needle: bytes, pos: int, source: _Source) -> int | No
 def _records(path: Path, reader: _Reader, source: _Source) -> Iterator[_Record]:
     """Each record's header and block, its block fully consumed when the next is read."""
     while True:
-        reader.record_start = reader.pos
+        reader.skip_spaces()
         line = reader.readline(_MAX_HEADER_BYTES)
         # Records end with two blank lines, but not every writer counts them right.
         while line and not line.strip():
@@ -309,8 +397,10 @@ def _records(path: Path, reader: _Reader, source: _Source) -> Iterator[_Record]:
         if length < 0:
             raise _DamageError("negative Content-Length")
         block = _Block(reader, length)
+        reader.last_block = None
         yield _Record(f"{path}#{source.label(reader.record_start)}", headers, block)
         block.skip()
+        reader.last_block = reader.pos - length
 
 
 def _headers(reader: _Reader | _Block) -> dict[str, str]:

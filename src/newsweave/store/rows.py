@@ -24,6 +24,7 @@ from newsweave.models import (
     Rejection,
     from_iso,
     iso,
+    safe_text,
 )
 
 
@@ -34,7 +35,8 @@ def page_row(page: Page) -> dict[str, Any]:
         plain = False
     return {
         "id": page.id,
-        "source": page.source,
+        # No database takes a lone surrogate (a file name that is not UTF-8).
+        "source": safe_text(page.source),
         "url": page.url,
         "kind": page.kind,
         "encoding": page.encoding,
@@ -63,7 +65,7 @@ def article_row(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
         "page_id": article.page_id,
-        "source": article.source,
+        "source": safe_text(article.source),
         "url": article.url,
         "title": article.title,
         "body": list(article.body),
@@ -162,9 +164,9 @@ def mention_from_row(row: Mapping[str, Any]) -> Mention:
 
 def rejection_row(rejection: Rejection) -> dict[str, Any]:
     return {
-        "source": rejection.source,
+        "source": safe_text(rejection.source),
         "reason": rejection.reason,
-        "detail": rejection.detail,
+        "detail": safe_text(rejection.detail),
         "page_id": rejection.page_id,
         "raw": rejection.raw,
     }

@@ -17,6 +17,7 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from newsweave.config import RAW_KEEP_BYTES
 from newsweave.errors import StoreError
 from newsweave.models import (
     Article,
@@ -182,9 +183,7 @@ class Store:
             if mentions:
                 conn.execute(schema.mentions.insert(), [mention_row(m) for m in mentions])
             if rejection is not None:
-                row = _rejection_row(rejection, now)
-                row["page_id"] = rejection.page_id or page.id
-                _inserted(conn, self._insert(schema.rejected).values(row))
+                _inserted(conn, self._insert(schema.rejected).values(_filed(rejection, page, now)))
         return True
 
     def record_many(
@@ -222,9 +221,7 @@ class Store:
                     rows[schema.claims].extend(claim_row(claim) for claim in claims)
                     rows[schema.mentions].extend(mention_row(m) for m in mentions)
                 if rejection is not None:
-                    row = _rejection_row(rejection, now)
-                    row["page_id"] = rejection.page_id or page.id
-                    rows[schema.rejected].append(row)
+                    rows[schema.rejected].append(_filed(rejection, page, now))
             for table, table_rows in rows.items():
                 self._bulk_insert(conn, table, table_rows)
         return len(rows[schema.pages])
@@ -707,7 +704,20 @@ def _article(row: sa.Row[Any]) -> Article:
 
 def _rejection_row(rejection: Rejection, now: datetime) -> dict[str, Any]:
     # A page-less rejection's page id is "": it is part of a key, which cannot be null.
-    return rejection_row(rejection) | {"page_id": rejection.page_id or "", "at": now}
+    row = rejection_row(rejection) | {"page_id": rejection.page_id or "", "at": now}
+    if rejection.raw is not None and len(rejection.raw) > RAW_KEEP_BYTES:
+        row["raw"] = None  # kept up to RAW_KEEP_BYTES, as documented, whoever made it
+    return row
+
+
+def _filed(rejection: Rejection, page: Page, now: datetime) -> dict[str, Any]:
+    """The row of a rejection stored with its page: under the page, without its bytes,
+    which the page's row holds (a 15 MB page was kept twice)."""
+    row = _rejection_row(rejection, now)
+    row["page_id"] = rejection.page_id or page.id
+    if row["page_id"] == page.id:
+        row["raw"] = None
+    return row
 
 
 def _check_stories(stories: list[Story]) -> None:
