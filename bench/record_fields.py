@@ -43,14 +43,15 @@ TITLE_KEYS = ("title", "title_rss", "title_page")
 SEPARATORS = re.compile(r",|;|&|\band\b|\|", re.IGNORECASE)
 
 
+def name_key(name: str) -> str:
+    """A name compared ignoring case and spacing."""
+    return " ".join(name.split()).casefold()
+
+
 def outlet_key(name: str) -> str:
     """An outlet name compared ignoring case, spacing and a leading "The "."""
-    name = " ".join(name.split()).casefold()
-    return name[4:] if name.startswith("the ") else name
-
-
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    name = name_key(name)
+    return name.removeprefix("the ")
 
 
 def byline_names(byline: str) -> set[str]:

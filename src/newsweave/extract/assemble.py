@@ -56,10 +56,15 @@ class Evidence:
     diagnostics: dict[str, Any] = field(default_factory=dict)
 
 
+def too_short(counts: list[int]) -> bool:
+    """Whether paragraphs of these word counts are too few to be an article."""
+    return not counts or max(counts) < MIN_PARAGRAPH_WORDS or sum(counts) < MIN_BODY_WORDS
+
+
 def check_body(page: Page, body: list[str]) -> None:
     """Raise ``PageError(no_article)`` unless ``body`` looks like an article."""
     counts = [len(p.split()) for p in body]
-    if not counts or max(counts) < MIN_PARAGRAPH_WORDS or sum(counts) < MIN_BODY_WORDS:
+    if too_short(counts):
         raise PageError(
             page.source,
             "no_article",

@@ -14,12 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from newsweave.errors import PageError
-from newsweave.extract.assemble import (
-    MIN_BODY_WORDS,
-    MIN_PARAGRAPH_WORDS,
-    Evidence,
-    build_article,
-)
+from newsweave.extract.assemble import Evidence, build_article, too_short
 from newsweave.extract.dates import (
     WEEKDAYS,
     Yearless,
@@ -214,8 +209,9 @@ def _head(text: str, limit: int) -> tuple[str, bool]:
 
 def _no_article(seg: Segmentation) -> bool:
     """Whether the lines read as body are too few to be an article (:func:`check_body`)."""
-    body = [len(line.text.split()) for line, y in zip(seg.lines, seg.labels, strict=True) if y]
-    return not body or max(body) < MIN_PARAGRAPH_WORDS or sum(body) < MIN_BODY_WORDS
+    return too_short(
+        [len(line.text.split()) for line, y in zip(seg.lines, seg.labels, strict=True) if y]
+    )
 
 
 def _headline(lines: list[Line], page: PageFeatures) -> int | None:
