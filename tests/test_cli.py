@@ -375,9 +375,16 @@ def test_fetch_ingests_from_a_loopback_server(tmp_path: Path) -> None:
     try:
         refused = invoke("fetch", f"{base}/story.txt", "--db", url)
         assert refused.exit_code == 1 and "forbidden_address" in refused.output
+        elsewhere = ("--allow-private-host", "10.0.0.0/8", "--allow-private-host", "intra.example")
+        refused = invoke("fetch", f"{base}/story.txt", *elsewhere, "--db", url)
+        assert refused.exit_code == 1 and "forbidden_address" in refused.output
+        bad = invoke("fetch", f"{base}/story.txt", "--allow-private-host", "http://x/")
+        assert bad.exit_code == 2 and "not a host name, address or" in bad.output
+        this_one = ("--allow-private-host", "127.0.0.0/8")
         fetched = invoke(
-            "fetch", f"{base}/story.txt", f"{base}/missing.txt", "--allow-private", "--db", url
+            "fetch", f"{base}/story.txt", f"{base}/missing.txt", *this_one, "--db", url
         )
+        assert invoke("fetch", f"{base}/story.txt", "--allow-private", "--db", url).exit_code == 0
     finally:
         server.shutdown()
         server.server_close()

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+import newsweave.fetch.addresses as addresses
 import newsweave.fetch.client as client
 from newsweave.fetch import Fetcher, fetch, fetch_pages, is_public_address
 from newsweave.fetch.addresses import is_public_address as real_is_public
@@ -220,6 +221,34 @@ def test_connects_to_the_resolved_address_with_the_original_host(
     assert server.log[-1] == ("/page", f"news.test:{server.server_port}")
 
 
+@pytest.mark.parametrize(
+    ("hosts", "fetched"),
+    [
+        (["news.test"], True),
+        (["NEWS.test."], True),
+        (["127.0.0.1"], True),
+        (["127.0.0.0/8"], True),
+        (["10.0.0.0/8", "other.test"], False),
+        (["::1"], False),
+        ([], False),
+    ],
+)
+def test_private_hosts_named_one_by_one(
+    server: _Server, monkeypatch: pytest.MonkeyPatch, hosts: list[str], fetched: bool
+) -> None:
+    monkeypatch.setattr(client, "resolve", lambda name, port: ["127.0.0.1"])
+    urls = [f"http://news.test:{server.server_port}/page"]
+    (result,) = fetch(urls, private_hosts=hosts, rate_per_host=1000.0)
+    assert isinstance(result, Page) is fetched, result
+    if not fetched:
+        assert isinstance(result, Rejection) and result.reason == "forbidden_address"
+
+
+def test_a_private_host_entry_that_is_no_host_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a host name, address or network: 'a b'"):
+        Fetcher(private_hosts=["a b"])
+
+
 def _fetch_url(url: str) -> Page | Rejection:
     with Fetcher(allow_private=True, rate_per_host=1000.0) as fetcher:
         return fetcher.get(url)
@@ -229,7 +258,7 @@ def test_redirect_to_a_private_address_is_refused(
     server: _Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The test server stands in for a public site; its redirect points inside.
-    monkeypatch.setattr(client, "is_public_address", lambda ip: str(ip) == "127.0.0.1")
+    monkeypatch.setattr(addresses, "is_public_address", lambda ip: str(ip) == "127.0.0.1")
     (result,) = fetch([_base(server) + "/to-metadata"], rate_per_host=1000.0)
     assert isinstance(result, Rejection)
     assert result.reason == "forbidden_address"

@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,15 @@ from typer.testing import CliRunner
 from newsweave.batch.plan import make_plan
 from newsweave.cli import app
 from newsweave.config import MAX_INFLATE_RATIO
-from newsweave.ingest import RAW_KEEP_BYTES, decode, discover, read_file, read_paths, read_warc
+from newsweave.ingest import (
+    RAW_KEEP_BYTES,
+    count_records,
+    decode,
+    discover,
+    read_file,
+    read_paths,
+    read_warc,
+)
 from newsweave.models import Page, Rejection
 from newsweave.pipeline import extract_page, ingest
 from newsweave.store import Store
@@ -155,6 +164,9 @@ def test_a_jsonl_gzip_bomb_is_cut_at_its_inflate_budget_in_bounded_memory(
     assert f"{MAX_INFLATE_RATIO} times its size" in rejection.detail
     # Streamed: a few chunks and one page in memory, never the inflated file.
     assert peak < 16 * 1024 * 1024
+    # batch plans by counting records, within the same budget.
+    assert count_records(bomb) == 1
+    assert [p.pages for p in make_plan([bomb], partition_size=10).partitions] == [1]
 
 
 def test_blank_lines_under_the_budget_are_skipped_in_bulk_and_counted(tmp_path: Path) -> None:
@@ -311,3 +323,48 @@ def test_the_cli_prints_control_characters_and_markup_in_names_escaped(tmp_path:
     runner.invoke(app, ["ingest", str(folder), "--db", url])
     listed = runner.invoke(app, ["rejected", "--db", url])
     assert "\x1b" not in listed.output and "\\x1b" in listed.output
+
+
+# -- runs racing each other ------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
+
+
+def test_a_page_another_run_stored_meanwhile_is_counted_as_already_stored(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = SAMPLES / "nj-com-meth-campaign.txt"
+    with Store.open(store_url) as store:
+        assert len(ingest(store, [page], reports=False).added) == 1
+        # The other run writes between this run's check and its own write.
+        monkeypatch.setattr(store, "has_page", lambda page_id: False)
+        report = ingest(store, [page], reports=False)
+    assert (report.added, report.already_stored) == ([], 1)
+
+
+def test_a_grouping_another_run_saved_meanwhile_is_not_overwritten(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(store_url) as store, Store.open(store_url) as other:
+        # Pages of one week, so that each update continues the saved state.
+        ingest(store, [SAMPLES / "nj-com-meth-campaign.txt"], reports=False)
+        read_state = store.grouper_state
+        raced: list[bool] = []
+
+        def state_then_race() -> tuple[int, bytes] | None:
+            saved = read_state()
+            if not raced:
+                # Another run groups (this run's new article too) before this one saves.
+                raced.append(True)
+                ingest(other, [SAMPLES / "rt-bolivia-protests.txt"], reports=False)
+            return saved
+
+        monkeypatch.setattr(store, "grouper_state", state_then_race)
+        ingest(store, [SAMPLES / "venturebeat-wework-inquiry.txt"], reports=False)
+        assert raced
+        saved = other.grouper_state()
+        assert saved is not None
+        # The state saved has seen every article (dormant stories leave it, so count them).
+        assert json.loads(zlib.decompress(saved[1]))["n"] == 3
+        grouped = sorted(a for s in other.stories() for a in s.article_ids)
+        assert grouped == sorted(a.id for a in other.articles())

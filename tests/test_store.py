@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from newsweave.errors import StoreError
+from newsweave.errors import GroupingConflictError, StoreError
 from newsweave.models import (
     Article,
     Claim,
@@ -675,6 +675,18 @@ def test_save_grouping_writes_stories_and_state_together(store: Store) -> None:
     with pytest.raises(ValueError):
         store.save_grouping([Story("s3", "Three", [])], b"v3", 1)
     assert store.grouper_state() == (1, b"v2")
+
+
+def test_save_grouping_refuses_an_update_built_on_a_state_since_replaced(store: Store) -> None:
+    for article_id in ("a1", "a2"):
+        add_article(store, article_id)
+    store.save_grouping([Story("s1", "One", ["a1"])], b"v1", 1)
+    store.save_grouping([Story("s1", "One", ["a1", "a2"])], b"v2", 1, based_on=b"v1")
+    # Built on v1 too, but another run saved v2 since: nothing of it is written.
+    with pytest.raises(GroupingConflictError):
+        store.save_grouping([Story("s2", "Two", ["a2"])], b"v3", 1, based_on=b"v1")
+    assert store.grouper_state() == (1, b"v2")
+    assert [(s.id, s.article_ids) for s in store.stories()] == [("s1", ["a1", "a2"])]
 
 
 def _single_pages(folder: Path) -> list[Path]:

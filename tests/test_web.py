@@ -304,7 +304,7 @@ def test_ingest_jsonl_and_bad_records(empty: TestClient) -> None:
     assert len(body["added"]) == 1 and not body["ok"]
     assert [r["reason"] for r in body["rejected"]] == ["bad_record", "bad_record"]
     # The temporary folder the upload passed through is not the client's business.
-    assert all(r["source"].startswith("records.jsonl:") for r in body["rejected"])
+    assert all(r["source"].startswith("upload:records.jsonl:") for r in body["rejected"])
 
 
 def test_ingest_file_upload(empty: TestClient) -> None:

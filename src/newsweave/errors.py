@@ -28,5 +28,12 @@ class StoreError(NewsweaveError):
     """The store could not be opened, migrated, read or written."""
 
 
+class GroupingConflictError(StoreError):
+    """The grouper state changed between reading it and saving what was built on it.
+
+    Another run grouped meanwhile; the update is to be built again on the new state.
+    """
+
+
 class NotFoundError(NewsweaveError):
     """A story, article or page asked for by id does not exist."""

@@ -46,7 +46,7 @@ from typing import TypeVar
 from newsweave.claims import extract_claims, find_mentions
 from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
-from newsweave.errors import NewsweaveError, PageError, StoreError
+from newsweave.errors import GroupingConflictError, NewsweaveError, PageError, StoreError
 from newsweave.extract import extract
 from newsweave.ingest import discover, read_file
 from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
@@ -226,10 +226,15 @@ def _store_page(
 ) -> None:
     result = process_page(page, reference_time=reference_time)
     if isinstance(result, Rejection):
-        store.record(page, rejection=result)
+        stored = store.record(page, rejection=result)
         report.rejected.append(result)
-    elif store.record(page, result.article, claims=result.claims, mentions=result.mentions):
-        report.added.append(result.article.id)
+    else:
+        stored = store.record(page, result.article, claims=result.claims, mentions=result.mentions)
+        if stored:
+            report.added.append(result.article.id)
+    if not stored:
+        # Another run stored it since has_page said no: still one page handled.
+        report.already_stored += 1
 
 
 def _reject(store: Store, report: IngestReport, rejection: Rejection) -> None:
@@ -264,6 +269,10 @@ def regroup(
     return stories
 
 
+#: Tries before a run that keeps losing the race to save its grouping gives up.
+_GROUPING_TRIES = 5
+
+
 def update_stories(
     store: Store, *, config: GroupingConfig | None = None, embedder: Embedder | None = None
 ) -> list[Story]:
@@ -272,8 +281,20 @@ def update_stories(
     Continues from the saved grouper state; with none (a new store, or one
     grouped before states were kept), or one saved by another version or
     under other settings (another ``config`` or ``embedder``), rebuilds
-    everything instead (:func:`regroup`).
+    everything instead (:func:`regroup`). When another run saves a state
+    while this one groups, this one starts again from that state.
     """
+    for _ in range(_GROUPING_TRIES - 1):
+        try:
+            return _update_once(store, config, embedder)
+        except GroupingConflictError:
+            logger.info("the stories changed while grouping; grouping again")
+    return _update_once(store, config, embedder)
+
+
+def _update_once(
+    store: Store, config: GroupingConfig | None, embedder: Embedder | None
+) -> list[Story]:
     new = list(store.ungrouped_articles())
     if not new:
         return []
@@ -294,7 +315,7 @@ def update_stories(
     # Stories merged away lose all their articles to the survivors written
     # here, and the store drops stories left empty.
     touched = grouper.touched()
-    store.save_grouping(touched, grouper.state(), STATE_VERSION)
+    store.save_grouping(touched, grouper.state(), STATE_VERSION, based_on=saved[1])
     return touched
 
 

@@ -17,17 +17,15 @@ to the input folders meanwhile.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
-import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from newsweave.errors import NewsweaveError
-from newsweave.ingest import discover
+from newsweave.ingest import count_records, discover
 from newsweave.models import Rejection
 
 PLAN_FILE = "plan.json"
@@ -155,14 +153,7 @@ def _estimate(path: Path, partition_size: int) -> int:
         return partition_size
     if not name.endswith(".jsonl"):
         return 1
-    lines = 0
-    try:
-        opener = gzip.open if path.name.lower().endswith(".gz") else open
-        with opener(path, "rb") as stream:
-            lines = sum(1 for line in stream if line.strip())
-    except (OSError, EOFError, zlib.error):
-        pass  # the reader will turn the file into a rejection; it costs nothing here
-    return max(lines, 1)
+    return max(count_records(path), 1)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

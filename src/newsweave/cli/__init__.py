@@ -456,6 +456,16 @@ def recluster_command(
     out.print(f"{_count(len(stories), 'story', 'stories')}.")
 
 
+def _private_hosts(values: list[str] | None) -> list[str] | None:
+    from newsweave.fetch.addresses import Allowance
+
+    try:
+        Allowance(hosts=values or ())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return values
+
+
 @app.command("fetch")
 @_friendly
 def fetch_command(
@@ -465,6 +475,14 @@ def fetch_command(
         bool,
         typer.Option("--allow-private", help="Also fetch private, loopback and link-local hosts."),
     ] = False,
+    private_hosts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-private-host",
+            help="Fetch this one private host, address or network (10.0.0.0/8); repeatable.",
+            callback=_private_hosts,
+        ),
+    ] = None,
     rate: Annotated[
         float, typer.Option("--rate", min=0.01, help="Requests per second per host.")
     ] = 1.0,
@@ -482,6 +500,7 @@ def fetch_command(
             urls,
             fetch_items=items,
             allow_private=allow_private,
+            private_hosts=private_hosts or (),
             rate_per_host=rate,
             max_bytes=nw.settings.max_page_bytes,
         )

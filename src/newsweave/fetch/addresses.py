@@ -3,15 +3,58 @@
 A URL from a feed or a user must not reach the machine's own services, its
 network's, or a cloud metadata endpoint (169.254.169.254). IPv6 forms that
 carry an IPv4 address inside (``::ffff:127.0.0.1``, 6to4 ``2002:7f00:1::``)
-are judged by the IPv4 address they carry.
+are judged by the IPv4 address they carry. A user who runs a site on such an
+address names it (:class:`Allowance`): that host or network only, not all.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
+from collections.abc import Iterable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_LABEL = r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?"
+_HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
+
+
+class Allowance:
+    """Which non-public addresses may be fetched: all, none, or named hosts' and networks'.
+
+    ``hosts`` holds host names (``intranet.example``: whatever it resolves
+    to), addresses (``10.1.2.3``) and networks (``10.0.0.0/8``, ``fd00::/8``).
+    Raises :class:`ValueError` for an entry that is none of these.
+    """
+
+    def __init__(self, *, allow_all: bool = False, hosts: Iterable[str] = ()) -> None:
+        self.allow_all = allow_all
+        self.names: set[str] = set()
+        self.networks: list[IPNetwork] = []
+        for entry in hosts:
+            try:
+                self.networks.append(ipaddress.ip_network(entry.strip().strip("[]"), strict=False))
+                continue
+            except ValueError:
+                pass
+            name = entry.strip().lower().rstrip(".")
+            if not _HOST_NAME.match(name):
+                raise ValueError(f"not a host name, address or network: {entry!r}")
+            self.names.add(name)
+
+    def permits(self, host: str, address: str | IPAddress) -> bool:
+        """Whether ``host``, found at ``address``, may be connected to."""
+        if self.allow_all or is_public_address(address):
+            return True
+        if host.lower().rstrip(".") in self.names:
+            return True
+        try:
+            ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
 
 
 def is_public_address(ip: str | IPAddress) -> bool:

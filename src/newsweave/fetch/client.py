@@ -11,7 +11,8 @@ a DNS answer that changes between check and connect (DNS rebinding) gains
 nothing. TLS still verifies the certificate against the host name, which is
 also sent as SNI and in the Host header. Private, loopback, link-local,
 multicast, reserved and unspecified addresses are refused unless
-``allow_private``. Environment proxies are ignored, since they would connect
+``allow_private``, or unless the host, or a network it is in, is one of
+``private_hosts``. Environment proxies are ignored, since they would connect
 on our behalf to addresses we never see. Bodies are capped at ``max_bytes``
 while they stream, after inflating.
 """
@@ -32,7 +33,7 @@ from protego import Protego
 from newsweave import __version__
 from newsweave.config import DEFAULT_MAX_PAGE_BYTES
 from newsweave.errors import PageError
-from newsweave.fetch.addresses import ip_literal, is_public_address, resolve
+from newsweave.fetch.addresses import Allowance, ip_literal, resolve
 from newsweave.ingest.feeds import looks_like_feed, read_feed
 from newsweave.ingest.http import (
     HTML_TYPES,
@@ -69,8 +70,8 @@ class FetchError(Exception):
 class _GuardedBackend(httpcore.NetworkBackend):
     """Connects only to addresses that pass the check, and to exactly the one checked."""
 
-    def __init__(self, allow_private: bool) -> None:
-        self._allow_private = allow_private
+    def __init__(self, allowance: Allowance) -> None:
+        self._allowance = allowance
         self._inner = httpcore.SyncBackend()
 
     def connect_tcp(
@@ -81,7 +82,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        address = _checked_address(host, port, self._allow_private)
+        address = _checked_address(host, port, self._allowance)
         return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
 
     def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
@@ -91,7 +92,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _checked_address(host: str, port: int, allow_private: bool) -> str:
+def _checked_address(host: str, port: int, allowance: Allowance) -> str:
     """The address to connect to for ``host``; raises :class:`FetchError` if none may be."""
     if (literal := ip_literal(host)) is not None:
         addresses = [str(literal)]
@@ -102,12 +103,11 @@ def _checked_address(host: str, port: int, allow_private: bool) -> str:
             raise FetchError("fetch_failed", f"cannot resolve {host}: {error}") from None
         if not addresses:
             raise FetchError("fetch_failed", f"{host} has no address")
-    if not allow_private:
-        # One bad answer refuses the host: a name that mixes public and private
-        # addresses is more likely a trick than a mistake.
-        refused = [a for a in addresses if not is_public_address(a)]
-        if refused:
-            raise FetchError("forbidden_address", f"{host} is at non-public address {refused[0]}")
+    # One bad answer refuses the host: a name that mixes public and private
+    # addresses is more likely a trick than a mistake.
+    refused = [a for a in addresses if not allowance.permits(host, a)]
+    if refused:
+        raise FetchError("forbidden_address", f"{host} is at non-public address {refused[0]}")
     return addresses[0]
 
 
@@ -143,6 +143,7 @@ class Fetcher:
         self,
         *,
         allow_private: bool = False,
+        private_hosts: Iterable[str] = (),
         rate_per_host: float = 1.0,
         timeout: float = 10.0,
         max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
@@ -150,7 +151,7 @@ class Fetcher:
     ) -> None:
         if rate_per_host <= 0:
             raise ValueError("rate_per_host must be positive")
-        self.allow_private = allow_private
+        self.allowance = Allowance(allow_all=allow_private, hosts=private_hosts)
         self.max_bytes = max_bytes
         self._interval = 1.0 / rate_per_host
         self._timeout = timeout
@@ -160,7 +161,7 @@ class Fetcher:
         # httpx takes no network backend, so its pool is rebuilt with ours.
         transport._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
-            network_backend=_GuardedBackend(allow_private),
+            network_backend=_GuardedBackend(self.allowance),
         )
         self._client = httpx.Client(
             transport=transport,
@@ -221,7 +222,7 @@ class Fetcher:
         if not parts.hostname:
             raise FetchError("fetch_failed", f"no host in {url}")
         literal = ip_literal(parts.hostname)
-        if literal is not None and not self.allow_private and not is_public_address(literal):
+        if literal is not None and not self.allowance.permits(parts.hostname, literal):
             raise FetchError("forbidden_address", f"{url} is at non-public address {literal}")
 
     def _open(self, url: str, delay: float = 0.0) -> _Streamed:
@@ -358,6 +359,7 @@ def fetch(
     urls: Iterable[str],
     *,
     allow_private: bool = False,
+    private_hosts: Iterable[str] = (),
     rate_per_host: float = 1.0,
     timeout: float = 10.0,
     max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
@@ -366,6 +368,7 @@ def fetch(
     """Each URL's page, or a rejection saying why not, in order (see :class:`Fetcher`)."""
     with Fetcher(
         allow_private=allow_private,
+        private_hosts=private_hosts,
         rate_per_host=rate_per_host,
         timeout=timeout,
         max_bytes=max_bytes,

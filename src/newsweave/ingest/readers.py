@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import gzip
+import io
 import re
 import stat
 import zlib
@@ -156,10 +157,8 @@ def _read_jsonl(path: Path, compressed: bool, max_bytes: int) -> Iterator[Page |
     lines = None
     try:
         with _open(path, compressed) as (stream, size):
-            limit = _JSONL_LINE_FACTOR * max_bytes
-            # At least one line's worth, so any file of one good record is read.
-            budget = limit + MAX_INFLATE_RATIO * size if compressed else None
-            lines = _Lines(stream, limit, budget)
+            lines = _jsonl_lines(stream, size, compressed, max_bytes)
+            limit, budget = lines.limit, lines.budget
             for lineno, line in lines:
                 source = f"{path}:{lineno}"
                 if line is None:
@@ -178,6 +177,30 @@ def _read_jsonl(path: Path, compressed: bool, max_bytes: int) -> Iterator[Page |
         yield Rejection(source, "unreadable", _describe(error, compressed))
 
 
+def count_records(path: Path, *, max_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> int:
+    """How many records (non-blank lines) the JSON Lines file ``path`` holds, gzipped or not.
+
+    Counted within the caps reading it has, so a gzip bomb costs no more to
+    count than to read; a file that cannot be read counts 0.
+    """
+    compressed = path.name.lower().endswith(".gz")
+    count = 0
+    try:
+        with _open(path, compressed) as (stream, size):
+            for _ in _jsonl_lines(stream, size, compressed, max_bytes):
+                count += 1
+    except _READ_ERRORS:
+        pass
+    return count
+
+
+def _jsonl_lines(stream: IO[bytes], size: int, compressed: bool, max_bytes: int) -> _Lines:
+    limit = _JSONL_LINE_FACTOR * max_bytes
+    # At least one line's worth, so any file of one good record is read.
+    budget = limit + MAX_INFLATE_RATIO * size if compressed else None
+    return _Lines(stream, limit, budget)
+
+
 class _Lines:
     """The numbered non-blank lines of a stream, ``None`` for one over ``limit`` bytes.
 
@@ -190,7 +213,8 @@ class _Lines:
     def __init__(self, stream: IO[bytes], limit: int, budget: int | None) -> None:
         self._stream = stream
         self.limit = limit
-        self._budget = budget
+        self.budget = budget
+        self._left = budget
         self.over_budget = False
         self.lineno = 0  # lines consumed so far, blank ones included
         # Deleting a bytearray's head is cheap, so the read part is dropped as we go.
@@ -203,9 +227,9 @@ class _Lines:
         if self._eof:
             return False
         chunk = self._stream.read(_CHUNK)
-        if self._budget is not None and chunk:
-            self._budget -= len(chunk)
-            if self._budget < 0:
+        if self._left is not None and chunk:
+            self._left -= len(chunk)
+            if self._left < 0:
                 self.over_budget = True
                 chunk = b""
         if not chunk:
@@ -268,6 +292,23 @@ class _Lines:
                 return lineno, None
         self._pos = end + 1
         return lineno, None
+
+
+def inflated_size(data: bytes, limit: int) -> int:
+    """How many bytes gzip ``data`` inflates to, counted no further than ``limit``.
+
+    For a budget over several files before any is read (an upload). A damaged
+    stream counts as what it inflated to, or its own size if more: the reader
+    rejects it by name later.
+    """
+    size = 0
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            while size < limit and (chunk := stream.read(min(_CHUNK, limit - size))):
+                size += len(chunk)
+    except _READ_ERRORS:
+        return max(size, len(data))
+    return size
 
 
 def _describe(error: BaseException, compressed: bool) -> str:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsweave.config import RAW_KEEP_BYTES
-from newsweave.errors import StoreError
+from newsweave.errors import GroupingConflictError, StoreError
 from newsweave.models import (
     Article,
     Claim,
@@ -354,21 +354,32 @@ class Store:
         version: int,
         *,
         article_ids: Iterable[str] | None = (),
+        based_on: bytes | None = None,
     ) -> None:
         """:meth:`replace_stories` and save the grouper's state, in one transaction.
 
         The state describes exactly the memberships written with it, so a crash
         can leave neither without the other. The default ``article_ids``
-        (none) rewrites only the given stories: an incremental update.
+        (none) rewrites only the given stories: an incremental update. An
+        update built on a state read before passes it as ``based_on``: if
+        another run saved a state since, nothing is written and
+        :class:`~newsweave.errors.GroupingConflictError` is raised, so that its
+        stories are not overwritten by ones that never saw them.
         """
         _check_stories(stories)
+        table = schema.grouper_state
         row = {"id": 1, "version": version, "state": state, "updated_at": datetime.now(UTC)}
-        insert = self._insert(schema.grouper_state).values(row)
+        insert = self._insert(table).values(row)
         with self._write() as conn:
+            if based_on is not None:
+                # Read under the write lock (SQLite) or a row lock (PostgreSQL).
+                current = conn.execute(sa.select(table.c.state).with_for_update()).scalar()
+                if current is None or bytes(current) != based_on:
+                    raise GroupingConflictError("the grouper state changed while grouping")
             self._write_stories(conn, stories, article_ids)
             conn.execute(
                 insert.on_conflict_do_update(
-                    index_elements=[schema.grouper_state.c.id],
+                    index_elements=[table.c.id],
                     set_={k: insert.excluded[k] for k in ("version", "state", "updated_at")},
                 )
             )

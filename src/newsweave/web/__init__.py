@@ -6,6 +6,7 @@
 Run it with :func:`serve` (``newsweave serve``) or any ASGI server.
 """
 
-from newsweave.web.app import create_app, serve
+from newsweave.web.app import create_app
+from newsweave.web.server import serve
 
 __all__ = ["create_app", "serve"]

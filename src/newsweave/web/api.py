@@ -7,6 +7,7 @@ its thread pool, and the store's engine is safe to share between threads.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import json
 import re
@@ -22,7 +23,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import UploadFile
 
-from newsweave.models import Rejection
+from newsweave.ingest import inflated_size, read_paths
 from newsweave.pipeline import IngestReport
 from newsweave.store.search import terms
 from newsweave.web import schemas, views
@@ -31,6 +32,8 @@ from newsweave.web.state import WebState, get_state
 State = Annotated[WebState, Depends(get_state)]
 Limit = Annotated[int, Query(ge=1, le=500, description="How many items to return.")]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="How many items to skip.")]
+#: Where pages sent to ``POST /api/ingest`` say they came from.
+UPLOAD_SOURCE = "upload:"
 NOT_FOUND = {404: {"model": schemas.Problem, "description": "No such item"}}
 
 router = APIRouter(prefix="/api", responses={422: {"description": "Invalid parameters"}})
@@ -312,19 +315,21 @@ async def ingest(request: Request, state: State) -> dict[str, Any]:
     """Store the pages sent, extract their articles and claims, and regroup the stories.
 
     Pages go through the same readers and pipeline as ``newsweave ingest``:
-    they are written to a temporary folder and ingested from there, so the
-    same checks apply and the same bytes sent twice are stored once.
+    they are written to a temporary folder and read from there, so the same
+    checks apply and the same bytes sent twice are stored once. Each is stored
+    with the source ``upload:`` and its name in the request (``records.jsonl``
+    for a JSON body), never the server's folder.
     """
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     with tempfile.TemporaryDirectory(prefix="newsweave-upload-") as tmp:
         folder = Path(tmp)
         if kind == "multipart/form-data":
-            await _save_uploads(request, folder)
+            await _save_uploads(request, folder, state.max_inflated_bytes)
         elif kind in JSON_TYPES:
-            lines = "".join(
-                json.dumps(r, ensure_ascii=False) + "\n" for r in _records(await request.body())
-            )
-            (folder / "records.jsonl").write_text(lines, encoding="utf-8")
+            # Escaped to ASCII, a lone surrogate the client sent stays the escape
+            # it was, for the reader to reject as a bad record.
+            lines = "".join(json.dumps(r) + "\n" for r in _records(await request.body()))
+            (folder / "records.jsonl").write_text(lines, encoding="ascii")
         elif kind in JSONL_TYPES:
             (folder / "records.jsonl").write_bytes(await request.body())
         else:
@@ -332,7 +337,7 @@ async def ingest(request: Request, state: State) -> dict[str, Any]:
                 415, "send application/json, application/x-ndjson or multipart/form-data"
             )
         report = await run_in_threadpool(_ingest_folder, state, folder)
-        return _report_dict(report, folder)
+    return _report_dict(report)
 
 
 @router.post(
@@ -349,8 +354,13 @@ def recluster(state: State) -> dict[str, int]:
 
 
 def _ingest_folder(state: WebState, folder: Path) -> IngestReport:
+    prefix = f"{folder}/"
+    items = (
+        dataclasses.replace(item, source=UPLOAD_SOURCE + item.source.removeprefix(prefix))
+        for item in read_paths([folder], max_bytes=state.nw.settings.max_page_bytes)
+    )
     with state.write_lock:
-        return state.nw.ingest([folder])
+        return state.nw.ingest_pages(items)
 
 
 def _records(body: bytes) -> Iterator[Any]:
@@ -366,30 +376,50 @@ def _records(body: bytes) -> Iterator[Any]:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: Longer names are shortened in the middle: every filesystem takes this many bytes.
+MAX_NAME_CHARS = 100
 
 
-async def _save_uploads(request: Request, folder: Path) -> None:
-    """Write each uploaded file into ``folder`` under a safe version of its name."""
+async def _save_uploads(request: Request, folder: Path, max_inflated: int) -> None:
+    """Write each uploaded file into ``folder`` under a safe version of its name.
+
+    What the files hold, gzip inflated, is capped at ``max_inflated`` bytes for
+    the whole request (413 past it): each reader caps its own file, but a
+    request of many files must not add up to hours under the write lock.
+    """
     async with request.form(max_files=1000, max_fields=100) as form:
         uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
         if not uploads:
             raise HTTPException(400, "no file in the upload: send the pages as the 'file' field")
+        left = max_inflated
         for n, upload in enumerate(uploads):
-            # The client's file name keeps its suffix (.html, .jsonl.gz) but never its path.
-            name = _UNSAFE.sub("_", Path(upload.filename or "").name).lstrip(".") or "upload"
-            (folder / f"{n:04d}-{name}").write_bytes(await upload.read())
+            name = _safe_name(upload.filename or "")
+            data = await upload.read()
+            if name.lower().endswith(".gz"):
+                left -= await run_in_threadpool(inflated_size, data, left + 1)
+            else:
+                left -= len(data)
+            if left < 0:
+                raise HTTPException(
+                    413, f"the files inflate to more than {max_inflated} bytes (at {name})"
+                )
+            (folder / f"{n:04d}-{name}").write_bytes(data)
 
 
-def _report_dict(report: IngestReport, folder: Path) -> dict[str, Any]:
-    prefix = f"{folder}/"
-    rejected = [
-        Rejection(r.source.removeprefix(prefix), r.reason, r.detail, r.page_id)
-        for r in report.rejected
-    ]
+def _safe_name(filename: str) -> str:
+    """The client's file name without its path, in safe characters, its suffix (.jsonl.gz) kept."""
+    name = _UNSAFE.sub("_", Path(filename).name).lstrip(".") or "upload"
+    if len(name) > MAX_NAME_CHARS:
+        keep = MAX_NAME_CHARS // 2
+        name = f"{name[:keep]}~{name[-(MAX_NAME_CHARS - keep - 1) :]}"
+    return name
+
+
+def _report_dict(report: IngestReport) -> dict[str, Any]:
     return {
         "added": report.added,
         "already_stored": report.already_stored,
-        "rejected": [views.rejection_dict(r) for r in rejected],
+        "rejected": [views.rejection_dict(r) for r in report.rejected],
         "stories": report.stories,
         "ok": report.ok,
     }

@@ -8,6 +8,7 @@ anywhere, so untrusted article text cannot run even if it slipped through).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -34,6 +35,11 @@ log = logging.getLogger(__name__)
 
 #: Largest request body accepted: a batch of pages, not an archive.
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+#: Largest an upload's files may inflate to, all together: news text gzips 3
+#: to 10 times, so a body at the limit of real pages fits.
+DEFAULT_MAX_INFLATED_BYTES = 10 * DEFAULT_MAX_BODY_BYTES
+#: Seconds to wait for the next part of a request body before answering 408.
+DEFAULT_BODY_TIMEOUT = 20.0
 
 SECURITY_HEADERS = {
     # Swagger UI draws its icons from data: URIs; nothing else may come from elsewhere.
@@ -54,11 +60,16 @@ def create_app(
     *,
     token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> FastAPI:
     """The web app over the store at ``db`` (default: ``$NEWSWEAVE_DB``, as the CLI).
 
     Writes (``POST /api/ingest``, ``POST /api/recluster``) need ``token``, or
     ``$NEWSWEAVE_TOKEN``, as a bearer token; with neither they are refused.
+    A request body over ``max_body_bytes``, or an upload whose files inflate
+    to more than ``max_inflated_bytes``, is refused with 413; one whose next
+    part takes over ``body_timeout`` seconds to come, with 408.
     The store is opened here, so a bad URL fails before a server starts, and
     closed when the app shuts down.
     """
@@ -67,6 +78,7 @@ def create_app(
         nw=nw,
         token=token or os.environ.get("NEWSWEAVE_TOKEN") or None,
         templates=make_templates(),
+        max_inflated_bytes=max_inflated_bytes,
     )
 
     @asynccontextmanager
@@ -86,19 +98,12 @@ def create_app(
         redoc_url=None,
     )
     app.state.web = state
-    app.add_middleware(Guard, max_body_bytes=max_body_bytes)
+    app.add_middleware(Guard, max_body_bytes=max_body_bytes, body_timeout=body_timeout)
     app.mount("/static", StaticFiles(directory=str(files("newsweave.web") / "static")), "static")
     app.include_router(api.router)
     app.include_router(pages.router)
     _add_error_handlers(app)
     return app
-
-
-def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app with uvicorn until interrupted."""
-    import uvicorn
-
-    uvicorn.run(create_app(db), host=host, port=port, proxy_headers=False, server_header=False)
 
 
 def _wants_json(request: Request) -> bool:
@@ -153,23 +158,30 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
 
 
-class _TooLarge(StarletteHTTPException):
-    """The request body outgrew the limit while being read.
+class _BodyRefused(StarletteHTTPException):
+    """The request body outgrew the limit, or stalled, while being read.
 
     An HTTP error, so that code reading the body which turns other errors
-    into a 400 passes this one through as the 413 it is.
+    into a 400 passes this one through as the 413 or 408 it is.
     """
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body over the {limit}-byte limit")
+
+def _too_large(limit: int) -> _BodyRefused:
+    return _BodyRefused(413, f"request body over the {limit}-byte limit")
 
 
 class Guard:
-    """Refuse oversized bodies with 413 and add the security headers to every response."""
+    """Refuse oversized or stalled bodies and add the security headers to every response.
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    A body must keep coming: a wait of ``body_timeout`` seconds for its next
+    part is answered 408, so a client sending a byte now and then cannot hold
+    a request (and the upload's memory) open for ever.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout: float) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,19 +193,29 @@ class Guard:
                 await _refuse(send, 400, "invalid Content-Length")
                 return
             if int(declared) > self.max_body_bytes:
-                await _refuse(send, 413, _TooLarge(self.max_body_bytes).detail)
+                await _refuse(send, 413, _too_large(self.max_body_bytes).detail)
                 return
         received = 0
+        body_done = False
         started = False
 
         async def limited() -> Message:
             # A chunked body has no Content-Length: count it as it arrives.
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:
+                # Past the body, a receive waits for the client to leave: no deadline.
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout)
+            except TimeoutError:
+                raise _BodyRefused(
+                    408, f"request body stalled for {self.body_timeout:g} seconds"
+                ) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                body_done = not message.get("more_body", False)
                 if received > self.max_body_bytes:
-                    raise _TooLarge(self.max_body_bytes)
+                    raise _too_large(self.max_body_bytes)
             return message
 
         async def secured(message: Message) -> None:
@@ -213,10 +235,10 @@ class Guard:
 
         try:
             await self.app(scope, limited, secured)
-        except _TooLarge as exc:
+        except _BodyRefused as exc:
             if started:
                 raise
-            await _refuse(send, 413, exc.detail)
+            await _refuse(send, exc.status_code, exc.detail)
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:

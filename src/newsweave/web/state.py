@@ -59,6 +59,8 @@ class WebState:
     nw: Newsweave
     token: str | None
     templates: Jinja2Templates
+    #: What the files of one upload may hold, gzip inflated, all together.
+    max_inflated_bytes: int
     reports: ReportCache = field(default_factory=ReportCache)
     # One ingest at a time: each continues the one saved grouper state.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
