@@ -20,6 +20,7 @@ from newsweave.claims import (
 )
 from newsweave.claims import parse as parsing
 from newsweave.claims.parse import needs_parse
+from newsweave.config import MAX_PARSED_CHARS
 from newsweave.errors import NewsweaveError
 from newsweave.models import Article
 from newsweave.nlp import load_spacy
@@ -587,3 +588,22 @@ def test_find_figures_reads_scale_unit_range_and_bound(
             pytest.approx(low) if low is not None else None,
             pytest.approx(high) if high is not None else None,
         )
+
+
+def test_a_body_is_parsed_up_to_its_character_budget() -> None:
+    nlp = load_spacy()
+    body = ["The river rose by 3 metres on Monday.", "About 1,200 people left.", "Then 40 more."]
+    # The second paragraph crosses the budget: it is cut there, and the third left out.
+    read = list(parsing.parse_body(nlp, body, max_chars=len(body[0]) + 2 + 5))
+    assert [start for start, _ in read] == [0, len(body[0]) + 2]
+    assert [p.doc.text for p in read[1][1]] == ["About"]
+    whole = list(parsing.parse_body(nlp, body))
+    assert [start for start, _ in whole] == [0, len(body[0]) + 2, len(body[0]) + len(body[1]) + 4]
+
+
+def test_claims_and_mentions_of_a_huge_body_stop_at_the_budget() -> None:
+    filler = "Officials met in Paris on Tuesday and talked for hours. " * 40
+    body = [filler] * (MAX_PARSED_CHARS // len(filler) + 1) + ["Later, 40 soldiers died in Lyon."]
+    article = Article("a", "p", "s", "Talks", body)
+    assert all(m.start < MAX_PARSED_CHARS for m in find_mentions(article))
+    assert not any("40 soldiers" in c.sentence for c in extract_claims(article))

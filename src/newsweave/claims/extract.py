@@ -58,6 +58,7 @@ from newsweave.claims.numbers import Figure, find_figures
 from newsweave.claims.parse import parse, parse_body
 from newsweave.claims.timex import TimeExpr, find_times
 from newsweave.claims.units import TIME_KINDS, display, kind_of
+from newsweave.config import MAX_PARSED_CHARS
 from newsweave.models import Article, Claim, Quantity
 from newsweave.nlp import load_spacy
 
@@ -658,7 +659,7 @@ def _headline_claims(article: Article, nlp: Language) -> list[Claim]:
     for part, text in (("title", article.title), ("summary", article.summary)):
         if not text or not text.strip() or text.strip() in body:
             continue  # a standfirst that is the lede's first sentence is read there
-        for piece in parse(nlp, [text])[0]:
+        for piece in parse(nlp, [text[:MAX_PARSED_CHARS]])[0]:
             if not piece.parsed:
                 continue
             for sent in piece.doc.sents:

@@ -35,8 +35,13 @@ from newsweave.claims.lexicon import CLAUSE_CUE_RE, SAY_CUE_RE, UNKNOWN_RE
 from newsweave.claims.numbers import FIGURE_RE
 from newsweave.claims.split import split_sentences
 from newsweave.claims.timex import find_times
-from newsweave.config import parse_cache_size
+from newsweave.config import MAX_PARSED_CHARS, parse_cache_size
 
+#: Docs spaCy runs through its model at once. Its default (256 for the shipped
+#: pipeline) holds the activations of a long article's every paragraph at once:
+#: a 200,000-character body peaked 190 MB over the models, 65 MB at 64; an
+#: ordinary article has fewer runs than this, so it is one batch either way.
+_BATCH = 64
 _cache: OrderedDict[tuple[int, str], list[Piece]] = OrderedDict()
 
 
@@ -224,10 +229,12 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
         skip = ["attribute_ruler", "lemmatizer"] if morphology else []
         with annotating():
             texts = (paragraphs[i][s:e] for i, s, e in deep)
-            for (i, s, _), doc in zip(deep, nlp.pipe(texts, disable=skip), strict=True):
+            parsed = nlp.pipe(texts, disable=skip, batch_size=_BATCH)
+            for (i, s, _), doc in zip(deep, parsed, strict=True):
                 docs[i, s] = Piece(s, morphology(doc) if morphology else doc, True)
             texts = (paragraphs[i][s:e] for i, s, e in flat)
-            for (i, s, _), doc in zip(flat, nlp.pipe(texts, disable=ner_skips(nlp)), strict=True):
+            named = nlp.pipe(texts, disable=ner_skips(nlp), batch_size=_BATCH)
+            for (i, s, _), doc in zip(flat, named, strict=True):
                 docs[i, s] = Piece(s, doc, False)
         for i in missing:
             result[i] = [docs[i, s] for s, _, _ in runs[i]]
@@ -239,11 +246,25 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
     return [result[i] for i in range(len(paragraphs))]
 
 
-def parse_body(nlp: Language, body: Sequence[str]) -> Iterator[tuple[int, list[Piece]]]:
+def parse_body(
+    nlp: Language, body: Sequence[str], *, max_chars: int = MAX_PARSED_CHARS
+) -> Iterator[tuple[int, list[Piece]]]:
     """Each paragraph of an article's ``body`` as its pieces, with where it starts
-    in the article's text (paragraphs joined by a blank line, as ``Article.text``)."""
+    in the article's text (paragraphs joined by a blank line, as ``Article.text``).
+
+    Only the first ``max_chars`` characters are parsed (see
+    :data:`~newsweave.config.MAX_PARSED_CHARS`): the paragraph that crosses the
+    limit is cut there, and those after it are left out.
+    """
+    read: list[str] = []
+    left = max_chars
+    for paragraph in body:
+        if left <= 0:
+            break
+        read.append(paragraph[:left])
+        left -= len(paragraph) + 2
     start = 0
-    for paragraph, pieces in zip(body, parse(nlp, body), strict=True):
+    for paragraph, pieces in zip(body, parse(nlp, read), strict=False):
         yield start, pieces
         start += len(paragraph) + 2
 
