@@ -367,7 +367,7 @@ def search_command(
     with _open(db) as nw:
         hits = nw.search(query, limit=limit)
         story_of = {h.article_id: nw.store.story_of(h.article_id) for h in hits}
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "article_id": h.article_id,
             "story_id": story_of[h.article_id],
@@ -637,9 +637,10 @@ def cluster_command(
 
     with _text_input(file) as lines:
         for placed in cluster_lines(lines, embedder=encoder):
-            if placed.error:
+            if placed.error or placed.id is None or placed.story is None:
                 bad += 1
-                err.print(f"[red]rejected[/] {_shown(file)}:{placed.line}: {_shown(placed.error)}")
+                why = placed.error or "no story"
+                err.print(f"[red]rejected[/] {_shown(file)}:{placed.line}: {_shown(why)}")
                 continue
             if final:
                 placed_all.append((placed.id, placed.story))

@@ -34,7 +34,9 @@ Limit = Annotated[int, Query(ge=1, le=500, description="How many items to return
 Offset = Annotated[int, Query(ge=0, le=10**9, description="How many items to skip.")]
 #: Where pages sent to ``POST /api/ingest`` say they came from.
 UPLOAD_SOURCE = "upload:"
-NOT_FOUND = {404: {"model": schemas.Problem, "description": "No such item"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": schemas.Problem, "description": "No such item"}
+}
 
 router = APIRouter(prefix="/api", responses={422: {"description": "Invalid parameters"}})
 bearer = HTTPBearer(auto_error=False, description="The server's NEWSWEAVE_TOKEN.")
