@@ -11,7 +11,8 @@ from rich.progress import Progress
 from typer.testing import CliRunner
 
 import newsweave.pipeline
-from newsweave.cli import REPORT_BAR_FROM, _report_bar, app
+from newsweave.cli import app
+from newsweave.cli.common import REPORT_BAR_FROM, report_bar
 from newsweave.models import Story
 
 from .conftest import BACKENDS, database
@@ -432,7 +433,7 @@ def test_story_is_served_from_the_stored_report(
 
 def test_report_bar_shows_only_for_many_reports() -> None:
     bar = Progress()
-    advance = _report_bar(bar)
+    advance = report_bar(bar)
     story = Story("s", "A story with a title far longer than the bar shows", ["a"])
     advance(story, 1, REPORT_BAR_FROM - 1)
     assert bar.tasks == []
