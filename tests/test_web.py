@@ -636,3 +636,35 @@ def test_a_follow_up_weeks_later_is_marked_on_the_story_page(empty: TestClient) 
     page = empty.get(f"/stories/{story['id']}").text
     assert "1 is a follow-up, published after the story had been quiet for days" in page
     assert "Follow-up, 21 days after the previous report" in page
+
+
+def test_readers_of_a_report_not_yet_built_wait_for_one_build(
+    app: FastAPI, seed_story: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from newsweave.web import state as web_state
+
+    built: list[str] = []
+    real = web_state.story_report_dict
+
+    def slow_build(store: Any, story: Story) -> dict[str, Any]:
+        built.append(story.id)
+        time.sleep(0.2)  # long enough for every reader to arrive meanwhile
+        return real(store, story)
+
+    monkeypatch.setattr(web_state, "story_report_dict", slow_build)
+    cache = web_state.ReportCache()
+    nw = app.state.web.nw
+    results: list[dict[str, Any]] = []
+    readers = [
+        threading.Thread(target=lambda: results.append(cache.get(nw, seed_story["id"])))
+        for _ in range(5)
+    ]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert built == [seed_story["id"]]
+    assert len(results) == 5 and all(r is results[0] for r in results)
