@@ -161,9 +161,9 @@ def ingest(
     for item in found:
         if isinstance(item, Rejection):
             _reject(store, report, item)
-    read_options = {} if max_bytes is None else {"max_bytes": max_bytes}
     for done, path in enumerate(files, 1):
-        _consume(store, report, read_file(path, **read_options), reference_time)
+        pages = read_file(path) if max_bytes is None else read_file(path, max_bytes=max_bytes)
+        _consume(store, report, pages, reference_time)
         if progress:
             progress(path, done, len(files))
     return _finish(

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from newsweave.batch import records
 from newsweave.batch.plan import Partition, write_atomic
 from newsweave.ingest import read_file
-from newsweave.models import Article, Rejection, sort_time
+from newsweave.models import Article, Page, Rejection, sort_time
 from newsweave.pipeline import process_page
 from newsweave.store import rows as flat
 
@@ -147,7 +147,7 @@ class _Buffer:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in KINDS})
     articles: list[Article] = field(default_factory=list)
 
-    def add(self, item: object, reference_time: datetime | None) -> None:
+    def add(self, item: Page | Rejection, reference_time: datetime | None) -> None:
         if isinstance(item, Rejection):
             self.rows["rejections"].append(flat.rejection_row(item))
             return

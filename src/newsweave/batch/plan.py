@@ -98,7 +98,10 @@ def make_plan(
     files: list[Path] = []
     rejections: list[Rejection] = []
     for item in discover(inputs):
-        (files if isinstance(item, Path) else rejections).append(item)
+        if isinstance(item, Path):
+            files.append(item)
+        else:
+            rejections.append(item)
     partitions: list[Partition] = []
     current: list[str] = []
     count = 0

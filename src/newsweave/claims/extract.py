@@ -540,10 +540,9 @@ def _sentence_claims(
         cue = doc.char_span(
             sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand"
         )
-        counted = _unknown_counted(sent, cue) if cue is not None else None
-        if cue is not None and counted is not None:
+        if cue is not None and (of := _unknown_counted(sent, cue)) is not None:
             unknown = Quantity(None, None, False, "unknown")
-            claim(unknown, _measure(counted, None), cue.root, m.start(), m.end())
+            claim(unknown, _measure(of, None), cue.root, m.start(), m.end())
     return claims
 
 

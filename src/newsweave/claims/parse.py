@@ -25,9 +25,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc, MorphAnalysis, Token
 from threadpoolctl import ThreadpoolController
 
@@ -70,6 +72,17 @@ _LOCAL = frozenset({"TAG", "LOWER", "ORTH", "TEXT", "DEP", "IS_SPACE"})
 _MEMO_SIZE = 1 << 18
 
 
+#: One attribute-ruler rule's token patterns, each a list of token specs.
+_Patterns = list[list[dict[str, Any]]]
+
+
+def _rule_patterns(nlp: Language) -> list[_Patterns]:
+    """The token patterns of each rule of ``nlp``'s attribute ruler, in rule order."""
+    # spaCy types get_pipe as any component, and a rule as a dict of loosely typed values.
+    ruler = cast(AttributeRuler, nlp.get_pipe("attribute_ruler"))
+    return [cast(_Patterns, rule["patterns"]) for rule in ruler.patterns]
+
+
 class _Morphology:
     """The attribute ruler and the lemmatizer, memoised by token.
 
@@ -86,9 +99,9 @@ class _Morphology:
         self.ruler = nlp.get_pipe("attribute_ruler")
         self.lemmatizer = nlp.get_pipe("lemmatizer")
         self.context = Matcher(nlp.vocab)
-        for i, rule in enumerate(self.ruler.patterns):
-            if any(len(p) > 1 for p in rule["patterns"]):
-                self.context.add(str(i), rule["patterns"])
+        for i, patterns in enumerate(_rule_patterns(nlp)):
+            if any(len(p) > 1 for p in patterns):
+                self.context.add(str(i), patterns)
         self.memo: dict[tuple[int, int, int], tuple[int, MorphAnalysis, int]] = {}
 
     @staticmethod
@@ -105,8 +118,8 @@ class _Morphology:
             return False
         return all(
             set(token) <= _LOCAL
-            for rule in nlp.get_pipe("attribute_ruler").patterns
-            for pattern in rule["patterns"]
+            for patterns in _rule_patterns(nlp)
+            for pattern in patterns
             for token in pattern
         )
 

@@ -255,8 +255,8 @@ def find_times(text: str, ref: datetime | date | None = None) -> list[TimeExpr]:
     for m in _ONE_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        if (value := _resolve(m, day)) is not None:
-            found.append(TimeExpr(m.start(), m.end(), m.group(0), value))
+        if (one := _resolve(m, day)) is not None:
+            found.append(TimeExpr(m.start(), m.end(), m.group(0), one))
     return sorted(found, key=lambda t: t.start)
 
 

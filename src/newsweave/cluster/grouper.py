@@ -31,7 +31,7 @@ import math
 import re
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -192,9 +192,8 @@ class StoryGrouper:
         embedding = None
         if self._embedder is not None:
             embedding = np.asarray(self._embedder(embedding_text(article, cfg)), dtype=np.float64)
-        story, runners = self._best(vector, embedding, start, end, bar)
-        if story is None:
-            story = self._open(article.id)
+        best, runners = self._best(vector, embedding, start, end, bar)
+        story = self._open(article.id) if best is None else best
         self._attach(story, article, start, end, vector)
         if embedding is not None:
             story.embedding = embedding if story.embedding is None else story.embedding + embedding
@@ -452,7 +451,8 @@ class StoryGrouper:
         centroid = story.centroid
         for key, value in unit.items():
             old = centroid.get(key, 0.0)
-            centroid[key] = old + value
+            # typeshed's Counter holds ints only; this one sums float weights
+            centroid[key] = old + value  # type: ignore[assignment]
             if fresh:
                 change = (value * value + 2 * old * value) * self._idf(key) ** 2
                 if key.startswith(_NAME):
@@ -713,7 +713,7 @@ def _restore_story(saved: dict[str, Any], recent: int) -> _LiveStory:
     story.indexed = list(saved["indexed"])
     story.syndicated = dict(saved["syndicated"])
     story.size = saved["size"]
-    story.norms = tuple(saved["norms"])  # type: ignore[assignment]
+    story.norms = tuple(saved["norms"])
     story.norm_at = saved["norm_at"]
     story.norm_size = saved["norm_size"]
     story.compact = saved["compact"]
@@ -723,7 +723,7 @@ def _restore_story(saved: dict[str, Any], recent: int) -> _LiveStory:
 def _cosine(
     query: dict[str, float],
     idf: dict[str, float],
-    other: dict[str, float],
+    other: Mapping[str, float],
     query_norm: float,
     other_norm: float,
 ) -> float:

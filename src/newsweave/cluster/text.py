@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -143,8 +143,8 @@ def _add_segments(
     text: str,
     weight: float,
     lexicon: NameLexicon,
-    terms: Counter[str],
-    names: Counter[str],
+    terms: defaultdict[str, float],
+    names: defaultdict[str, float],
 ) -> None:
     for segment in segments(text):
         title_case = is_title_case(segment)
@@ -198,8 +198,9 @@ def features(article: Article, config: GroupingConfig, lexicon: NameLexicon) -> 
     its URL's slug instead. Counts are damped (``log1p``) so a word repeated
     in a long article does not outweigh several distinct shared words.
     """
-    terms: Counter[str] = Counter()
-    names: Counter[str] = Counter()
+    # Weighted counts are floats, which typeshed's Counter does not hold.
+    terms: defaultdict[str, float] = defaultdict(float)
+    names: defaultdict[str, float] = defaultdict(float)
     title = article.title or url_words(article.url)
     _add_segments(title, config.title_weight, lexicon, terms, names)
     if article.summary:

@@ -195,26 +195,33 @@ def _from_match(match: re.Match[str]) -> tuple[datetime, Precision] | None:
     return _from_parts(match.groupdict())
 
 
+def _group(parts: dict[str, str | None], name: str) -> str:
+    """A group the patterns that reach its branch always capture."""
+    value = parts[name]
+    assert value is not None, name
+    return value
+
+
 def _from_parts(parts: dict[str, str | None]) -> tuple[datetime, Precision] | None:
-    year = int(parts["y"]) if parts.get("y") else 2000 + int(parts["yy"] or 0)
-    if parts.get("mname"):
-        month = MONTHS[parts["mname"].lower()]
-        day = int(parts["d"])
-    elif parts.get("a"):
-        day, month = int(parts["a"]), int(parts["b"])
+    year = int(y) if (y := parts.get("y")) else 2000 + int(parts["yy"] or 0)
+    if mname := parts.get("mname"):
+        month = MONTHS[mname.lower()]
+        day = int(_group(parts, "d"))
+    elif a := parts.get("a"):
+        day, month = int(a), int(_group(parts, "b"))
         if month > 12:
             day, month = month, day
     else:
-        month, day = int(parts["m"]), int(parts["d"])
+        month, day = int(_group(parts, "m")), int(_group(parts, "d"))
     if not 1990 <= year <= 2100:
         return None
     try:
         value = datetime(year, month, day)
     except ValueError:
         return None
-    if parts.get("hh") is None:
+    if (hh := parts.get("hh")) is None:
         return value, "day"
-    hour, minute = int(parts["hh"]), int(parts["mi"])
+    hour, minute = int(hh), int(_group(parts, "mi"))
     ampm = (parts.get("ampm") or "").replace(".", "").replace(" ", "").lower()
     if ampm == "pm" and hour < 12:
         hour += 12

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TypedDict, cast
 
 import trafilatura
+from trafilatura.settings import Document
 
 from newsweave.errors import PageError
 from newsweave.extract.assemble import Evidence, build_article
@@ -21,9 +23,17 @@ from newsweave.extract.fields import Byline, author_byline, parse_byline
 from newsweave.extract.outlets import from_url, readable, same_outlet
 from newsweave.models import Article, DroppedLine, Page
 
+
+class _Options(TypedDict):
+    favor_precision: bool
+    favor_recall: bool
+    include_comments: bool
+    include_tables: bool
+
+
 #: Measured on the development set (docs/benchmarks.md): favor_precision beats the
 #: default and favor_recall there; comments are never article text.
-TRAFILATURA_OPTIONS: dict[str, bool] = {
+TRAFILATURA_OPTIONS: _Options = {
     "favor_precision": True,
     "favor_recall": False,
     "include_comments": False,
@@ -40,10 +50,14 @@ _PUBLISHED_META_RE = re.compile(
 def extract_html(page: Page, *, reference_time: datetime | None, explain: bool) -> Article:
     """The Article in an HTML page; raises ``PageError(no_article)`` when there is none."""
     del reference_time  # htmldate reads absolute dates only; nothing relative to resolve
-    doc = trafilatura.bare_extraction(
-        page.text, url=page.url, with_metadata=True, **TRAFILATURA_OPTIONS
+    # A Document unless as_dict is set, which the return type does not tell.
+    doc = cast(
+        "Document | None",
+        trafilatura.bare_extraction(
+            page.text, url=page.url, with_metadata=True, **TRAFILATURA_OPTIONS
+        ),
     )
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or not doc.text or not doc.text.strip():
         raise PageError(page.source, "no_article", "trafilatura found no main text")
 
     title = _without_site((doc.title or "").strip(), [doc.sitename, doc.hostname, page.url])
@@ -71,7 +85,7 @@ def extract_html(page: Page, *, reference_time: datetime | None, explain: bool) 
     if summary and (not body or _same_start(summary, body[0]) or len(summary.split()) < 8):
         summary = None
     site = readable(doc.sitename) if doc.sitename else from_url(page.url)
-    found = Evidence(
+    evidence = Evidence(
         title=title or (body[0] if body else ""),
         body=body,
         byline=byline,
@@ -98,7 +112,7 @@ def extract_html(page: Page, *, reference_time: datetime | None, explain: bool) 
             ),
         },
     )
-    return build_article(page, found)
+    return build_article(page, evidence)
 
 
 def _without_site(title: str, names: list[str | None]) -> str:

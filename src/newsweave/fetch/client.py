@@ -44,7 +44,7 @@ from newsweave.ingest.http import (
     TooLargeError,
     parse_content_type,
 )
-from newsweave.ingest.pages import page_from_bytes, rejection_from
+from newsweave.ingest.pages import Kind, page_from_bytes, rejection_from
 from newsweave.models import Page, Rejection
 
 DEFAULT_USER_AGENT = f"newsweave/{__version__} (+https://example.invalid)"
@@ -278,7 +278,9 @@ class Fetcher:
         if not (textual or media in HTML_TYPES or media in UNKNOWN_TYPES):
             raise FetchError("binary", f"{response.url} is {media}, not a page")
         raw = response.read_capped(self.max_bytes)
-        kind = "html" if media in HTML_TYPES else "text" if media == "text/plain" else None
+        kind: Kind | None = (
+            "html" if media in HTML_TYPES else "text" if media == "text/plain" else None
+        )
         try:
             return page_from_bytes(
                 raw,

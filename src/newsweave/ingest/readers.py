@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from newsweave.config import DEFAULT_MAX_PAGE_BYTES, MAX_INFLATE_RATIO
 from newsweave.errors import PageError
@@ -146,7 +146,8 @@ def _open(path: Path, compressed: bool) -> Iterator[tuple[IO[bytes], int]]:
     if not stat.S_ISREG(info.st_mode):
         # Opening a FIFO or device would block or never end.
         raise OSError(errno.EINVAL, "not a regular file")
-    with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
+    # typeshed has GzipFile as a BufferedIOBase, no IO[bytes], though it reads as one.
+    with cast(IO[bytes], gzip.open(path, "rb")) if compressed else path.open("rb") as stream:
         yield stream, info.st_size
 
 

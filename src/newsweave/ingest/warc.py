@@ -436,9 +436,11 @@ def _page(record: _Record, max_bytes: int, stats: WarcStats) -> Page | Rejection
     """The page in one record, a rejection, or ``None`` for a record that holds no page."""
     kind = record.headers.get("warc-type", "").lower()
     if kind != "response":
-        return _skip(record, stats, kind or "untyped")
+        _skip(record, stats, kind or "untyped")
+        return None
     if not record.headers.get("content-type", "").lower().startswith("application/http"):
-        return _skip(record, stats, "not_http")
+        _skip(record, stats, "not_http")
+        return None
     block = record.block
     parts = block.readline().split(None, 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
@@ -448,10 +450,12 @@ def _page(record: _Record, max_bytes: int, stats: WarcStats) -> Page | Rejection
     except _MalformedError as error:
         return Rejection(record.source, "unreadable", f"HTTP {error}")
     if (status := int(parts[1])) != 200:
-        return _skip(record, stats, f"http_{status}")
+        _skip(record, stats, f"http_{status}")
+        return None
     media, charset = parse_content_type(http.get("content-type"))
     if media not in HTML_TYPES and media not in UNKNOWN_TYPES:
-        return _skip(record, stats, "not_html")
+        _skip(record, stats, "not_html")
+        return None
     if block.left > max_bytes:
         detail = f"{block.left} bytes, over the {max_bytes}-byte limit"
         return Rejection(record.source, "too_large", detail)
@@ -475,10 +479,12 @@ def _page(record: _Record, max_bytes: int, stats: WarcStats) -> Page | Rejection
     except PageError as error:
         if media in UNKNOWN_TYPES:
             # An unlabelled payload that is not text was never a page.
-            return _skip(record, stats, "not_html")
+            _skip(record, stats, "not_html")
+            return None
         return rejection_from(error, body)
     if page.kind != "html":
-        return _skip(record, stats, "not_html")
+        _skip(record, stats, "not_html")
+        return None
     stats.pages += 1
     return page
 

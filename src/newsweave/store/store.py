@@ -8,11 +8,11 @@ last page fully recorded and a re-run picks up where it stopped.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
@@ -262,7 +262,7 @@ class Store:
         """The page with this id, raw bytes and all, or ``None``."""
         with self._read() as conn:
             row = conn.execute(sa.select(schema.pages).where(schema.pages.c.id == page_id)).first()
-        return None if row is None else page_from_row(row._mapping)
+        return None if row is None else page_from_row(_named(row))
 
     def article(self, article_id: str) -> Article | None:
         """The article with this id, or ``None``."""
@@ -329,7 +329,7 @@ class Store:
             query = query.where(schema.rejected.c.page_id == page_id)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [rejection_from_row(row._mapping) for row in rows]
+        return [rejection_from_row(_named(row)) for row in rows]
 
     # -- stories -----------------------------------------------------------
 
@@ -398,7 +398,7 @@ class Store:
             ~sa.exists().where(members.c.article_id == schema.articles.c.id)
         )
         with self._read() as conn:
-            ids = list(conn.execute(query).scalars())
+            ids: list[str] = list(conn.execute(query).scalars())
         if ids:
             yield from self.articles(ids=ids)
 
@@ -545,7 +545,7 @@ class Store:
             .order_by(schema.claims.c.article_id, schema.claims.c.start_offset, schema.claims.c.id)
         )
         with self._read() as conn:
-            return [claim_from_row(row._mapping) for row in conn.execute(query)]
+            return [claim_from_row(_named(row)) for row in conn.execute(query)]
 
     def mentions(self, article_ids: Iterable[str]) -> dict[str, list[Mention]]:
         """The names these articles mention, in text order, by article id.
@@ -565,7 +565,7 @@ class Store:
         found: dict[str, list[Mention]] = {}
         with self._read() as conn:
             for row in conn.execute(query):
-                found.setdefault(row.article_id, []).append(mention_from_row(row._mapping))
+                found.setdefault(row.article_id, []).append(mention_from_row(_named(row)))
         return found
 
     # -- story reports -------------------------------------------------------
@@ -708,6 +708,11 @@ def _split(body: str) -> list[str]:
     return body.split("\n\n") if body else []
 
 
+def _named(row: sa.Row[Any]) -> Mapping[str, Any]:
+    """``row`` by column name: its keys are names, though its type admits ``Column`` keys."""
+    return cast("Mapping[str, Any]", row._mapping)
+
+
 def _article(row: sa.Row[Any]) -> Article:
     paragraphs = _split(row.body) if row.paragraphs is None else row.paragraphs
     return article_from_row({**row._mapping, "body": paragraphs})
@@ -804,6 +809,7 @@ def _copy(conn: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) 
     json_columns = {c for c in columns if isinstance(table.c[c].type, sa.JSON)}
     names = ", ".join(f'"{c}"' for c in columns)
     raw = conn.connection.driver_connection
+    assert raw is not None  # None only with no DBAPI connection, never in a transaction
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(

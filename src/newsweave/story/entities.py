@@ -208,8 +208,8 @@ def merge_entities(articles: Iterable[tuple[str, Iterable[Mention]]]) -> list[En
             if a == b:
                 continue
             acronym = letters is not None and letters in initials
-            short = labels[a]["ORG"] and labels[b]["ORG"] and _short_form(words[a], words[b])
-            if acronym or short:
+            shortened = labels[a]["ORG"] and labels[b]["ORG"] and _short_form(words[a], words[b])
+            if acronym or shortened:
                 union.join(a, b)
 
     groups: dict[str, list[str]] = defaultdict(list)

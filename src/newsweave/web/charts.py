@@ -121,10 +121,8 @@ class Scale:
 
     def bar(self, low: float | None, high: float | None) -> RangeBar | None:
         """Where a claim's range lies, or ``None`` when it gives no figure."""
-        if low is None and high is None:
-            return None
         if high is None:
-            return RangeBar(self.at(low), 100.0, "open")
+            return None if low is None else RangeBar(self.at(low), 100.0, "open")
         if low is None:
             return RangeBar(0.0, self.at(high), "upto")
         if low == high:
