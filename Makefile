@@ -34,7 +34,7 @@ run: install
 	  'import json,sys; print(max(json.load(sys.stdin), key=lambda s: len(s["articles"]))["id"])')"
 	$(BIN)/newsweave serve --db $(SAMPLE_DB) --port $(PORT)
 
-## test: lint and run the whole suite on SQLite and PostgreSQL (browser tests in Chromium)
+## test: lint (ruff, mypy) and run the whole suite on SQLite and PostgreSQL (browser tests in Chromium)
 test: dev lint browser
 	scripts/with-postgres.sh $(BIN)/pytest
 
@@ -48,6 +48,7 @@ browser:
 lint: dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 format: dev
 	$(BIN)/ruff check --fix $(LINTED)

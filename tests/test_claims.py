@@ -20,7 +20,7 @@ from newsweave.claims import (
 )
 from newsweave.claims import parse as parsing
 from newsweave.claims.parse import needs_parse
-from newsweave.config import MAX_PARSED_CHARS
+from newsweave.config import DEFAULT_PARSE_CACHE, MAX_PARSED_CHARS, Settings
 from newsweave.errors import NewsweaveError
 from newsweave.models import Article
 from newsweave.nlp import load_spacy
@@ -425,28 +425,36 @@ def test_only_sentences_with_figures_and_their_attributions_are_parsed() -> None
     ) == [False, True, True, True, False, True]
 
 
-@pytest.mark.parametrize(("setting", "kept"), [("", 3), ("2", 2), ("0", 1)])
-def test_parsed_paragraphs_kept_follow_the_setting(
-    monkeypatch: pytest.MonkeyPatch, setting: str, kept: int
+@pytest.mark.parametrize(("size", "kept"), [(None, 3), (2, 2), (0, 1)])
+def test_parsed_paragraphs_kept_follow_the_setting(size: int | None, kept: int) -> None:
+    parsing.clear_cache()
+    if size is not None:
+        parsing.set_cache_size(size)
+    try:
+        nlp = load_spacy()
+        paragraphs = ["Officials said 40 homes were lost.", "The river rose on Friday."]
+        first = parsing.parse(nlp, paragraphs)
+        parsing.parse(nlp, ["Schools stay closed."])
+        # the latest call's paragraphs stay whatever the setting
+        assert len(parsing._cache) == kept
+        again = parsing.parse(nlp, paragraphs)
+        assert [p.doc.text for ps in again for p in ps] == [p.doc.text for ps in first for p in ps]
+        assert sum(a[0].doc is b[0].doc for a, b in zip(first, again, strict=True)) == kept - 1
+    finally:
+        parsing.set_cache_size(DEFAULT_PARSE_CACHE)
+        parsing.clear_cache()
+
+
+def test_the_parse_cache_setting_is_read_and_checked_by_settings(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("NEWSWEAVE_PARSE_CACHE", setting)
-    parsing.clear_cache()
-    nlp = load_spacy()
-    paragraphs = ["Officials said 40 homes were lost.", "The river rose on Friday."]
-    first = parsing.parse(nlp, paragraphs)
-    parsing.parse(nlp, ["Schools stay closed."])
-    # the latest call's paragraphs stay whatever the setting
-    assert len(parsing._cache) == kept
-    again = parsing.parse(nlp, paragraphs)
-    assert [p.doc.text for ps in again for p in ps] == [p.doc.text for ps in first for p in ps]
-    assert sum(a[0].doc is b[0].doc for a, b in zip(first, again, strict=True)) == kept - 1
-    parsing.clear_cache()
-
-
-def test_a_bad_parse_cache_setting_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWEAVE_PARSE_CACHE", "2")
+    assert Settings().parse_cache == 2
     monkeypatch.setenv("NEWSWEAVE_PARSE_CACHE", "lots")
     with pytest.raises(NewsweaveError, match=r"NEWSWEAVE_PARSE_CACHE.*'lots'"):
-        parsing.parse(load_spacy(), ["A river rose by 3 metres."])
+        Settings.from_env()
+    with pytest.raises(NewsweaveError, match="parse_cache must be 0 or more"):
+        Settings(parse_cache=-1)
 
 
 def test_attributions_read_without_a_parse_name_the_speaker() -> None:

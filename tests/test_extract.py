@@ -728,16 +728,27 @@ def test_any_text_gives_an_article_or_no_article(text: str) -> None:
 
 
 def test_languages_can_be_restricted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave.config import Settings
     from newsweave.errors import NewsweaveError
     from newsweave.nlp.language import detect_language
 
     english = "The spy agency said on Thursday that more troops had been sent to the front line."
     assert detect_language(english) == "en"
-    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "de, fr")
-    assert detect_language(english) in {"de", "fr", None}
-    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
+    assert detect_language(english, ["de", "fr"]) in {"de", "fr", None}
     with pytest.raises(NewsweaveError, match="lingua knows no xx"):
-        detect_language(english)
+        detect_language(english, ["en", "xx"])
+    # Through extraction, and from the environment, read by Settings alone.
+    page = make_page(GERMAN)
+    assert extract(page).language == "de"
+    assert extract(page, languages=["en", "fr"]).language in {"en", "fr", None}
+    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "FR, en,")
+    assert Settings().languages == ("en", "fr")
+    assert extract(page).language == "de"  # the stage itself reads no environment
+    monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
+    with pytest.raises(NewsweaveError, match=r"NEWSWEAVE_LANGUAGES.*lingua knows no xx"):
+        Settings.from_env()
+    with pytest.raises(NewsweaveError, match="two or more"):
+        Settings(languages=("en",))
 
 
 MENU = ["Home", "World", "Business", "Sports", "Opinion", "Shows", "Video", "Podcasts"] * 3

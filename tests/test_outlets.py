@@ -37,7 +37,7 @@ PARAGRAPHS = [
 def _shipped_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test starts from the shipped table, whatever the environment names."""
     monkeypatch.delenv("NEWSWEAVE_OUTLETS", raising=False)
-    monkeypatch.setattr(outlets, "_chosen", False)  # none chosen in code: the environment's
+    monkeypatch.setattr(outlets, "_chosen", None)
     yield
 
 
@@ -98,13 +98,15 @@ def test_a_user_table_adds_rows_and_wins(tmp_path: Path, monkeypatch: pytest.Mon
     )
     monkeypatch.setenv("NEWSWEAVE_OUTLETS", str(path))
     assert Settings().outlets == str(path)
+    assert known_name("harbour.example") is None  # the stage reads no environment
+    use_outlets(Settings().outlets)
     assert known_name("https://news.harbour.example/x") == "The Harbour Gazette"
     assert known_name("https://news.harbour.example/Sport/x") == "Harbour Sport"
     assert known_name("nytimes.com") == "The New York Times"  # only its host is overridden
     assert known_name("https://www.nytimes.com/x") == "NYT"
     harbour = lookup("harbour.example")
     assert harbour is not None and harbour.owner == "Harbour Media"
-    use_outlets(None)  # chosen in code: the shipped table alone, whatever the environment
+    use_outlets(None)  # the shipped table alone, whatever the environment
     assert known_name("harbour.example") is None
 
 

@@ -101,19 +101,15 @@ def test_extract_paths_runs_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     assert article.outlet == "The Hill"
 
 
-def test_a_setting_that_cannot_work_stops_the_run(
-    nw: Newsweave, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_setting_that_cannot_work_stops_the_run(nw: Newsweave) -> None:
     # Kept as every page's rejection, a missing model would leave pages that a rerun
-    # skips as already stored once the setting is fixed.
-    def no_model(article):
-        raise NewsweaveError("spaCy model 'nope' is not installed")
-
-    monkeypatch.setattr(newsweave.pipeline, "extract_claims", no_model)
-    monkeypatch.delenv("NEWSWEAVE_DEBUG", raising=False)
-    with pytest.raises(NewsweaveError, match="not installed"):
-        nw.ingest([SAMPLES / "000_c5fdda3d84432073.txt"])
-    assert nw.stats()["pages"] == 0
+    # skips as already stored once the setting is fixed. The settings given are
+    # the ones used, not the environment's defaults.
+    settings = replace(nw.settings, spacy_model="no_such_model_xx")
+    with Newsweave(settings=settings) as broken:
+        with pytest.raises(NewsweaveError, match="'no_such_model_xx' is not installed"):
+            broken.ingest([SAMPLES / "000_c5fdda3d84432073.txt"])
+        assert broken.stats()["pages"] == 0
 
 
 def test_a_crash_on_one_page_is_kept_as_its_rejection(
@@ -302,3 +298,22 @@ def test_a_crash_in_the_report_code_does_not_sink_the_ingest(
     # The error surfaces where the report is asked for.
     with pytest.raises(ZeroDivisionError):
         nw.report(nw.stories()[0].id)
+
+
+def test_the_grouping_settings_hold_for_ingest_and_recluster(tmp_path: Path) -> None:
+    from newsweave.cluster import GroupingConfig
+    from newsweave.config import Settings
+
+    # Nothing is similar enough to join: every article its own story.
+    apart = GroupingConfig(threshold=1.0, headline_threshold=1.0, merge_similarity=1.0)
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'apart.db'}", grouping=apart)
+    pages = sorted(p for p in SAMPLES.glob("*.txt"))
+    with Newsweave(settings=settings) as nw:
+        nw.ingest(pages[:1])
+        nw.ingest(pages[1:])  # continues the state saved under the same settings
+        articles = nw.stats()["articles"]
+        assert nw.stats()["stories"] == articles > 3
+        assert len(nw.recluster()) == articles
+    with Newsweave(f"sqlite:///{tmp_path / 'default.db'}") as nw:
+        nw.ingest(pages)
+        assert nw.stats()["stories"] < articles  # the seed story's three outlets join

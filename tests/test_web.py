@@ -22,6 +22,8 @@ from fastapi.testclient import TestClient
 
 import newsweave.pipeline
 from newsweave import Newsweave
+from newsweave.config import Settings
+from newsweave.errors import NewsweaveError
 from newsweave.models import Article, Claim, Quantity, Story
 from newsweave.web import charts, create_app, views
 from newsweave.web.app import DEFAULT_MAX_BODY_BYTES
@@ -281,14 +283,20 @@ def test_ingest_json_records(empty: TestClient) -> None:
 
 
 def test_ingest_with_a_setting_that_cannot_work(
-    empty: TestClient, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    missing = Settings(db_url=db, spacy_model="no_such_model_xx")
+    with TestClient(create_app(settings=missing, token=TOKEN)) as client:
+        record = {"url": "https://example.org/flood", "text": XSS_TEXT.replace("<", "(")}
+        response = client.post("/api/ingest", json=[record], headers=AUTH)
+        assert response.status_code == 503
+        assert "no_such_model_xx" in response.text
+        assert client.get("/api/stats").json()["pages"] == 0
+    # A setting that is wrong on its face stops the app before it serves.
     monkeypatch.setenv("NEWSWEAVE_LANGUAGES", "en,xx")
-    record = {"url": "https://example.org/flood", "text": XSS_TEXT.replace("<", "(")}
-    response = empty.post("/api/ingest", json=[record], headers=AUTH)
-    assert response.status_code == 503
-    assert "NEWSWEAVE_LANGUAGES" in response.text
-    assert empty.get("/api/stats").json()["pages"] == 0
+    with pytest.raises(NewsweaveError, match="NEWSWEAVE_LANGUAGES"):
+        create_app(db, token=TOKEN)
 
 
 def test_ingest_jsonl_and_bad_records(empty: TestClient) -> None:

@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsweave.config import Settings, embedder_spec, outlets_file
+from newsweave.config import Settings, embedder_spec
 from newsweave.errors import NotFoundError
 from newsweave.models import Article, Page, Rejection, Story, iso
 from newsweave.reports import story_report, story_report_dict
@@ -56,8 +57,9 @@ class Newsweave:
         self._embedder: str | Embedder | None = (
             self.settings.embedder if embedder is None else embedder
         )
-        if self.settings.outlets != outlets_file():
-            # Outlets other than the environment's: imported only then, to start light.
+        if self.settings.outlets is not None or "newsweave.extract.outlets" in sys.modules:
+            # Imported only when a table is chosen, to start light; set when loaded
+            # already, so that another Newsweave's table does not linger.
             from newsweave.extract.outlets import use_outlets
 
             use_outlets(self.settings.outlets)
@@ -112,10 +114,10 @@ class Newsweave:
             self.store,
             paths,
             reference_time=reference_time,
-            max_bytes=self.settings.max_page_bytes,
             progress=progress,
             report_progress=report_progress,
             embedder=embedder,
+            settings=self.settings,
         )
 
     def ingest_pages(
@@ -135,6 +137,7 @@ class Newsweave:
             reference_time=reference_time,
             report_progress=report_progress,
             embedder=embedder,
+            settings=self.settings,
         )
 
     def recluster(
@@ -148,7 +151,9 @@ class Newsweave:
         """
         from newsweave.pipeline import refresh_reports, regroup
 
-        stories = regroup(self.store, since=since, embedder=self.embedder)
+        stories = regroup(
+            self.store, since=since, config=self.settings.grouping, embedder=self.embedder
+        )
         refresh_reports(self.store, [s.id for s in stories], progress=report_progress)
         return stories
 
@@ -238,14 +243,22 @@ def story_summary(story: Story, articles: list[Article]) -> dict[str, Any]:
 
 
 def extract_paths(
-    paths: Iterable[str | Path], *, reference_time: datetime | None = None
+    paths: Iterable[str | Path],
+    *,
+    reference_time: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Iterator[Article | Rejection]:
-    """The articles of the pages under ``paths``, extracted and not stored; no claims."""
+    """The articles of the pages under ``paths``, extracted and not stored; no claims.
+
+    ``settings`` (default: from the environment) give the page size limit, the
+    languages and the outlet table.
+    """
     from newsweave.ingest import read_paths
     from newsweave.pipeline import extract_page
 
-    for item in read_paths(paths):
+    chosen = settings or Settings.from_env()
+    for item in read_paths(paths, max_bytes=chosen.max_page_bytes):
         if isinstance(item, Rejection):
             yield item
         else:
-            yield extract_page(item, reference_time=reference_time)
+            yield extract_page(item, reference_time=reference_time, settings=chosen)

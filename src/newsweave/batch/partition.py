@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from newsweave.batch import records
 from newsweave.batch.plan import Partition, write_atomic
+from newsweave.config import Settings
 from newsweave.ingest import read_file
 from newsweave.models import Article, Page, Rejection, sort_time
 from newsweave.pipeline import process_page
@@ -94,8 +95,11 @@ def run_partition(
     out_dir: str,
     partition_size: int,
     reference_time: datetime | None = None,
+    settings: Settings | None = None,
 ) -> PartitionResult:
     """Read, process and write one partition; skip it when its marker exists.
+
+    ``settings`` are the run's (default: from the worker's environment).
 
     Safe to run twice at once (a retried task): each attempt writes its own
     temporary files and the renames put identical content in place.
@@ -114,10 +118,11 @@ def run_partition(
         for kind, schema in KINDS.items():
             temps[kind].parent.mkdir(parents=True, exist_ok=True)
             writers[kind] = pq.ParquetWriter(temps[kind], schema, compression=_COMPRESSION)
+        chosen = settings or Settings()
         buffer = _Buffer()
         for path in partition.files:
-            for item in read_file(Path(path)):
-                buffer.add(item, reference_time)
+            for item in read_file(Path(path), max_bytes=chosen.max_page_bytes):
+                buffer.add(item, reference_time, chosen)
                 if buffer.pages >= partition_size:
                     buffer.flush(writers, result)
         buffer.flush(writers, result)
@@ -147,13 +152,15 @@ class _Buffer:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in KINDS})
     articles: list[Article] = field(default_factory=list)
 
-    def add(self, item: Page | Rejection, reference_time: datetime | None) -> None:
+    def add(
+        self, item: Page | Rejection, reference_time: datetime | None, settings: Settings
+    ) -> None:
         if isinstance(item, Rejection):
             self.rows["rejections"].append(flat.rejection_row(item))
             return
         self.pages += 1
         self.rows["pages"].append(flat.page_row(item))
-        result = process_page(item, reference_time=reference_time)
+        result = process_page(item, reference_time=reference_time, settings=settings)
         if isinstance(result, Rejection):
             self.rows["rejections"].append(flat.rejection_row(result))
             return

@@ -24,7 +24,7 @@ from newsweave.batch.load import add_rejections, load_partition, store_stories
 from newsweave.batch.partition import PartitionResult, finished, run_partition
 from newsweave.batch.plan import Partition, Plan, load_or_make_plan
 from newsweave.cluster import Embedder
-from newsweave.nlp.language import configured_languages
+from newsweave.config import Settings
 from newsweave.store import Store
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def run_batch(
     reference_time: datetime | None = None,
     processes: bool = True,
     embedder: Embedder | None = None,
+    settings: Settings | None = None,
 ) -> BatchReport:
     """Process every page under ``inputs`` into ``out_dir`` on Dask, group, optionally store.
 
@@ -85,9 +86,11 @@ def run_batch(
     to load the results into. ``embedder`` adds sentence embeddings to the
     grouping (see :mod:`newsweave.cluster.embeddings`), and to a store's
     later updates when ``db`` is given; give the store the same one after.
+    ``settings`` configure the stages (default: from the environment); a bad
+    one fails here, once, not on every worker.
     """
     started = time.perf_counter()
-    configured_languages()  # a bad setting fails here, once, not on every worker
+    settings = settings or Settings.from_env(db)
     out = Path(out_dir)
     plan, _ = load_or_make_plan(out, inputs, partition_size, reference_time)
     report = BatchReport(out, partitions=len(plan.partitions))
@@ -102,12 +105,12 @@ def run_batch(
             _finish(result, results, report, progress)
     if todo:
         with _client(scheduler, workers, processes) as client:
-            _compute(client, todo, out, plan, reference_time, results, report, progress)
+            _compute(client, todo, out, plan, reference_time, settings, results, report, progress)
     done = [(p, results[p.index]) for p in plan.partitions]
     report.pages = sum(r.pages for _, r in done)
     report.claims = sum(r.claims for _, r in done)
     report.rejected = len(plan.rejections) + sum(r.rejected for _, r in done)
-    grouper, report.articles = group_batch(out, done, embedder=embedder)
+    grouper, report.articles = group_batch(out, done, config=settings.grouping, embedder=embedder)
     stories = grouper.stories()
     save_stories(out, stories)
     report.stories = len(stories)
@@ -115,7 +118,9 @@ def run_batch(
         with Store.open(db) as store:
             add_rejections(store, plan.rejections)
             report.stored = sum(load_partition(store, out, p) for p in plan.partitions)
-            store_stories(store, grouper, report.articles, embedder=embedder)
+            store_stories(
+                store, grouper, report.articles, config=settings.grouping, embedder=embedder
+            )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -141,6 +146,7 @@ def _compute(
     out: Path,
     plan: Plan,
     reference_time: datetime | None,
+    settings: Settings,
     results: dict[int, PartitionResult],
     report: BatchReport,
     progress: BatchProgress | None,
@@ -154,6 +160,7 @@ def _compute(
         out_dir=str(out),
         partition_size=plan.partition_size,
         reference_time=reference_time,
+        settings=settings,
         # The output folder is the state: the same partition must run again
         # after a crash, never be served from a cache of an earlier result.
         pure=False,

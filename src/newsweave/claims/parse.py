@@ -11,7 +11,7 @@ expressions decide which is which.
 Consecutive parsed sentences stay one doc, so the parser sees them in context
 as before; entity-only sentences are one doc each. Docs are cached by paragraph:
 the latest call's always, so that the claims and the entity mentions of an
-article share one parse, and ``NEWSWEAVE_PARSE_CACHE`` more (see
+article share one parse, and ``Settings.parse_cache`` more (see
 :mod:`newsweave.config`), which syndicated copies and reports over articles just
 read reuse.
 """
@@ -37,7 +37,7 @@ from newsweave.claims.lexicon import CLAUSE_CUE_RE, SAY_CUE_RE, UNKNOWN_RE
 from newsweave.claims.numbers import FIGURE_RE
 from newsweave.claims.split import split_sentences
 from newsweave.claims.timex import find_times
-from newsweave.config import MAX_PARSED_CHARS, parse_cache_size
+from newsweave.config import DEFAULT_PARSE_CACHE, MAX_PARSED_CHARS
 
 #: Docs spaCy runs through its model at once. Its default (256 for the shipped
 #: pipeline) holds the activations of a long article's every paragraph at once:
@@ -45,6 +45,16 @@ from newsweave.config import MAX_PARSED_CHARS, parse_cache_size
 #: ordinary article has fewer runs than this, so it is one batch either way.
 _BATCH = 64
 _cache: OrderedDict[tuple[int, str], list[Piece]] = OrderedDict()
+#: Paragraphs kept besides the latest call's: :func:`set_cache_size`.
+_keep = DEFAULT_PARSE_CACHE
+
+
+def set_cache_size(paragraphs: int) -> None:
+    """Keep this many parsed paragraphs besides the latest call's (``Settings.parse_cache``)."""
+    global _keep
+    _keep = paragraphs
+    while len(_cache) > _keep:
+        _cache.popitem(last=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +233,7 @@ def _pieces(paragraph: str) -> list[tuple[int, int, bool]]:
 
 def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
     """Each paragraph as its pieces, from the cache where an earlier call parsed it."""
-    keep = parse_cache_size()
+    keep = _keep
     result: dict[int, list[Piece]] = {}
     missing: list[int] = []
     for i, text in enumerate(paragraphs):

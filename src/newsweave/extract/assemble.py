@@ -26,7 +26,6 @@ from newsweave.extract.patterns import (
     FURNITURE_PARAGRAPH_RE,
 )
 from newsweave.models import Article, DroppedLine, Page
-from newsweave.nlp.language import detect_language
 
 #: A page whose longest body paragraph is shorter than this holds no article.
 MIN_PARAGRAPH_WORDS = 12
@@ -120,7 +119,8 @@ def build_article(
     """The Article for ``page`` from what a path found, with dateline and outlet settled.
 
     ``require_body=False`` keeps a short or empty body (one a record gives);
-    ``language``, when known, spares detecting it.
+    ``language`` is the one the page states, if any (:func:`newsweave.extract.extract`
+    names the rest).
     """
     body = _without_furniture(found.body, found.dropped)
     dateline = None
@@ -158,7 +158,7 @@ def build_article(
         published_precision=found.precision if found.published else None,
         byline=found.byline.names if found.byline else None,
         dateline=dateline,
-        language=language or detect_language(language_sample(body)),
+        language=language,
         summary=found.summary,
         url=page.url,
         dropped=found.dropped,

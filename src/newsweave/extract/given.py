@@ -23,7 +23,6 @@ from newsweave.extract.assemble import Evidence, build_article
 from newsweave.extract.features import normalise
 from newsweave.extract.outlets import from_url, known_name, registered_domain, same_outlet
 from newsweave.models import Article, DroppedLine, Given, Page
-from newsweave.nlp.language import detect_language
 
 #: Extraction proper: a page in, its article out (``newsweave.extract.extract``'s paths).
 ExtractPage = Callable[..., Article]
@@ -65,11 +64,7 @@ def _given_body(
         site=None if given.outlet else from_url(page.url),
         diagnostics=diagnostics,
     )
-    article = build_article(page, found, require_body=False, language=given.language)
-    if article.language is None and not article.body:
-        # A title-only article: its title and standfirst are all there is to go by.
-        article.language = detect_language(" ".join(filter(None, [given.title, given.summary])))
-    return article
+    return build_article(page, found, require_body=False, language=given.language)
 
 
 def overlay(article: Article, given: Given) -> Article:

