@@ -442,3 +442,32 @@ def test_report_bar_shows_only_for_many_reports() -> None:
     (task,) = bar.tasks
     assert (task.completed, task.total) == (2, REPORT_BAR_FROM)
     assert task.description == "A story with a title far long..."
+
+
+def test_grouping_settings_from_a_file_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apart = tmp_path / "apart.json"
+    apart.write_text('{"threshold": 1.0, "headline_threshold": 1.0, "merge_similarity": 1.0}')
+    pages = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    url = f"sqlite:///{tmp_path / 'apart.db'}"
+    result = invoke("ingest", *pages, "--db", url, "--grouping", str(apart))
+    assert result.exit_code == 0, result.output
+    stories = _stories(url)
+    assert len(stories) == sum(len(s["articles"]) for s in stories) > 3
+    # The same from the environment, for a rebuild: every article still alone.
+    monkeypatch.setenv("NEWSWEAVE_GROUPING", str(apart))
+    assert f"{len(stories)} stories." in invoke("recluster", "--db", url).output
+    monkeypatch.delenv("NEWSWEAVE_GROUPING")
+    assert f"{len(stories)} stories." not in invoke("recluster", "--db", url).output
+    # A file that cannot work is named, with the reason, before anything is read.
+    bad = tmp_path / "bad.json"
+    for text, reason in [
+        ('{"treshold": 0.2}', "no grouping setting treshold"),
+        ('{"merge_similarity": 3}', "merge_similarity must be within"),
+        ("[1]", "must be a JSON object"),
+        ("{", "cannot read the grouping settings"),
+    ]:
+        bad.write_text(text)
+        failed = invoke("ingest", *pages, "--db", url, "--grouping", str(bad))
+        assert failed.exit_code == 2 and reason in failed.output, failed.output

@@ -7,13 +7,15 @@ the default SQLite store; ``NEWSWEAVE_SPACY_MODEL`` the spaCy pipeline to load;
 ``NEWSWEAVE_EMBEDDER`` the sentence encoder story grouping adds to TF-IDF
 (:mod:`newsweave.cluster.embeddings`); ``NEWSWEAVE_OUTLETS`` a CSV of outlets
 (``domain,name,country,owner``) whose rows win over the shipped table
-(:mod:`newsweave.extract.outlets`).
+(:mod:`newsweave.extract.outlets`); ``NEWSWEAVE_GROUPING`` a JSON file of
+grouping settings (:class:`newsweave.cluster.config.GroupingConfig` fields).
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +99,36 @@ def languages_from(value: str | None) -> tuple[str, ...] | None:
     return tuple(sorted(codes)) or None
 
 
+def read_grouping(path: str) -> GroupingConfig:
+    """The grouping settings a JSON file holds: an object of
+    :class:`~newsweave.cluster.config.GroupingConfig` fields (``{"threshold": 0.2}``),
+    the rest left at their defaults.
+    """
+    from newsweave.cluster.config import GroupingConfig
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise NewsweaveError(f"cannot read the grouping settings {path}: {error}") from None
+    if not isinstance(data, dict):
+        raise NewsweaveError(f"{path}: the grouping settings must be a JSON object")
+    known = {f.name for f in fields(GroupingConfig)}
+    if unknown := sorted(set(data) - known):
+        raise NewsweaveError(
+            f"{path}: no grouping setting {', '.join(unknown)}; they are {', '.join(sorted(known))}"
+        )
+    try:
+        return GroupingConfig(**data)
+    except (TypeError, ValueError) as error:
+        raise NewsweaveError(f"{path}: {error}") from None
+
+
+def grouping_file() -> GroupingConfig | None:
+    """``$NEWSWEAVE_GROUPING``: the grouping settings in that JSON file, or ``None`` (defaults)."""
+    path = os.environ.get("NEWSWEAVE_GROUPING", "").strip()
+    return read_grouping(path) if path else None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run can be configured with, checked when made.
@@ -130,7 +162,7 @@ class Settings:
     #: shipped domain → outlet table; ``None``: the shipped table alone.
     outlets: str | None = field(default_factory=outlets_file)
     #: Thresholds, weights and time windows of story grouping; ``None``: the defaults.
-    grouping: GroupingConfig | None = None
+    grouping: GroupingConfig | None = field(default_factory=grouping_file)
 
     def __post_init__(self) -> None:
         if self.languages is not None:

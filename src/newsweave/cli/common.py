@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -17,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsweave.api import Newsweave
-from newsweave.config import embedder_spec
+from newsweave.config import Settings, embedder_spec, read_grouping
 from newsweave.errors import NewsweaveError
 from newsweave.models import Rejection, Story
 
@@ -58,6 +59,17 @@ ReferenceTime = Annotated[
     ),
 ]
 
+GroupingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--grouping",
+        metavar="FILE",
+        help="JSON object of grouping settings (threshold, dormant_hours...) over the "
+        "defaults \\[default: $NEWSWEAVE_GROUPING, else the defaults]",
+        show_default=False,
+    ),
+]
+
 EmbedderOption = Annotated[
     str | None,
     typer.Option(
@@ -90,12 +102,22 @@ def friendly(func: F) -> F:
 
 
 @contextmanager
-def open_store(db: str | None, embedder: str | None = None) -> Iterator[Newsweave]:
-    nw = Newsweave(db, embedder=embedder)
+def open_store(
+    db: str | None, embedder: str | None = None, grouping: Path | None = None
+) -> Iterator[Newsweave]:
+    nw = Newsweave(db, settings=chosen_settings(db, grouping), embedder=embedder)
     try:
         yield nw
     finally:
         nw.close()
+
+
+def chosen_settings(db: str | None, grouping: Path | None) -> Settings:
+    """The environment's settings, with ``--db`` and ``--grouping`` over them."""
+    settings = Settings.from_env(db)
+    if grouping is None:
+        return settings
+    return dataclasses.replace(settings, grouping=read_grouping(str(grouping)))
 
 
 def chosen_embedder(spec: str | None) -> Embedder | None:

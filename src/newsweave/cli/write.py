@@ -11,9 +11,11 @@ import typer
 from newsweave.cli.common import (
     DbOption,
     EmbedderOption,
+    GroupingOption,
     ReferenceTime,
     app,
     chosen_embedder,
+    chosen_settings,
     friendly,
     open_store,
     out,
@@ -34,13 +36,14 @@ def ingest_command(
     db: DbOption = None,
     reference_time: ReferenceTime = None,
     embedder: EmbedderOption = None,
+    grouping: GroupingOption = None,
 ) -> None:
     """Read pages, extract their articles and claims, store them and group stories.
 
     Pages already stored (same bytes) are skipped. Inputs that hold no article
     are kept in the store with the reason; the exit status is 1 if any were.
     """
-    with open_store(db, embedder) as nw, progress_bar() as bar:
+    with open_store(db, embedder, grouping) as nw, progress_bar() as bar:
         task = bar.add_task("ingesting", total=None)
 
         def advance(path: Path | None, done: int, total: int) -> None:
@@ -63,9 +66,10 @@ def recluster_command(
         datetime | None, typer.Option("--since", help="Only articles published since then.")
     ] = None,
     embedder: EmbedderOption = None,
+    grouping: GroupingOption = None,
 ) -> None:
     """Rebuild the stories from the stored articles, and the reports of those that changed."""
-    with open_store(db, embedder) as nw, progress_bar() as bar:
+    with open_store(db, embedder, grouping) as nw, progress_bar() as bar:
         stories = nw.recluster(since=since, report_progress=report_bar(bar))
     out.print(f"{plural(len(stories), 'story', 'stories')}.")
 
@@ -104,11 +108,12 @@ def fetch_command(
         bool, typer.Option("--items", help="For a feed, fetch each item's page too.")
     ] = False,
     embedder: EmbedderOption = None,
+    grouping: GroupingOption = None,
 ) -> None:
     """Fetch pages (politely: robots.txt, rate limit, size cap) and ingest them."""
     from newsweave.fetch import fetch_pages
 
-    with open_store(db, embedder) as nw:
+    with open_store(db, embedder, grouping) as nw:
         nw.embedder  # noqa: B018 - loaded before fetching, so that a bad one fails first
         pages = fetch_pages(
             urls,
@@ -149,6 +154,7 @@ def batch_command(
     ] = None,
     reference_time: ReferenceTime = None,
     embedder: EmbedderOption = None,
+    grouping: GroupingOption = None,
 ) -> None:
     """Process many pages on Dask into Parquet, group stories, and optionally store them.
 
@@ -181,6 +187,7 @@ def batch_command(
             progress=advance,
             reference_time=reference_time,
             embedder=encoder,
+            settings=chosen_settings(db, grouping),
         )
     stored = "" if report.stored is None else f", {report.stored} newly stored"
     out.print(
