@@ -652,17 +652,18 @@ def test_readers_of_a_report_not_yet_built_wait_for_one_build(
     import threading
     import time
 
+    import newsweave.api
     from newsweave.web import state as web_state
 
     built: list[str] = []
-    real = web_state.story_report_dict
+    real = newsweave.api.story_report_dict
 
     def slow_build(store: Any, story: Story) -> dict[str, Any]:
         built.append(story.id)
         time.sleep(0.2)  # long enough for every reader to arrive meanwhile
         return real(store, story)
 
-    monkeypatch.setattr(web_state, "story_report_dict", slow_build)
+    monkeypatch.setattr(newsweave.api, "story_report_dict", slow_build)
     cache = web_state.ReportCache()
     nw = app.state.web.nw
     results: list[dict[str, Any]] = []

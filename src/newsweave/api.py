@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsweave.config import Settings, embedder_spec
 from newsweave.errors import NotFoundError
-from newsweave.models import Article, Page, Rejection, Story, iso
+from newsweave.models import Article, Claim, Page, Rejection, Story, iso
 from newsweave.reports import story_report, story_report_dict
 from newsweave.store import SearchHit, Store
 
@@ -180,6 +180,26 @@ class Newsweave:
         """Stored articles (all, or those with ``ids``), in publication order."""
         return list(self.store.articles(ids=ids))
 
+    def iter_articles(self, *, since: datetime | None = None) -> Iterator[Article]:
+        """Every stored article (published since ``since``) in publication order,
+        undated last, read from the store in batches: for lists too long to hold."""
+        return self.store.articles(since=since)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story the article belongs to, or ``None`` while it is in none."""
+        return self.store.story_of(article_id)
+
+    def claims(self, article_ids: Iterable[str]) -> list[Claim]:
+        """The claims of these articles, by article then position in its text."""
+        return self.store.claims(article_ids)
+
+    def page(self, page_id: str) -> Page:
+        """The stored page ``page_id``, raw bytes and all; :class:`NotFoundError` if none."""
+        page = self.store.page(page_id)
+        if page is None:
+            raise NotFoundError(f"no page with id {page_id!r}")
+        return page
+
     def article(self, article_id: str) -> Article:
         """The article ``article_id``; :class:`NotFoundError` if there is none."""
         article = self.store.article(article_id)
@@ -195,12 +215,15 @@ class Newsweave:
         """
         return story_report(self.store, self.story(story_id))
 
-    def report_dict(self, story_id: str) -> dict[str, Any]:
+    def report_dict(self, story: str | Story) -> dict[str, Any]:
         """:meth:`report` as JSON-ready data (:func:`~newsweave.story.report_to_dict`).
 
-        A current stored report comes back as stored, with no conversion.
+        ``story`` is an id, or the story as read (so that a regroup meanwhile
+        cannot slip another in). A current stored report comes back as stored,
+        with no conversion.
         """
-        return story_report_dict(self.store, self.story(story_id))
+        chosen = self.story(story) if isinstance(story, str) else story
+        return story_report_dict(self.store, chosen)
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search over article titles and bodies, best match first."""
@@ -210,9 +233,14 @@ class Newsweave:
         """Counts of pages, articles, stories, claims and rejected inputs."""
         return self.store.stats()
 
-    def rejections(self) -> list[Rejection]:
-        """Every input kept aside, with its reason."""
-        return self.store.rejections()
+    def rejections(self, *, page_id: str | None = None) -> list[Rejection]:
+        """Every input kept aside with its reason (or those of one stored page), oldest first."""
+        return self.store.rejections(page_id=page_id)
+
+    @property
+    def url(self) -> str:
+        """The store's URL, as given (password and all: see :func:`~newsweave.store.safe_url`)."""
+        return self.store.url
 
 
 def outlet_name(article: Article) -> str:

@@ -157,7 +157,7 @@ def search_command(
     """Full-text search over the stored articles."""
     with open_store(db) as nw:
         hits = nw.search(query, limit=limit)
-        story_of = {h.article_id: nw.store.story_of(h.article_id) for h in hits}
+        story_of = {h.article_id: nw.story_of(h.article_id) for h in hits}
     records: list[dict[str, Any]] = [
         {
             "article_id": h.article_id,
@@ -194,7 +194,7 @@ def stats_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Count pages, articles, stories, claims and rejected inputs in the store."""
     with open_store(db) as nw:
         counts = nw.stats()
-        url = nw.store.url
+        url = nw.url
     if as_json:
         echo_json(counts)
         return

@@ -100,7 +100,7 @@ def get_story_claims(story_id: str, state: State) -> dict[str, Any]:
     report = state.reports.get(state.nw, story_id)
     story = state.nw.story(story_id)
     # Newsweave has no claims accessor; the store's is the one the report uses.
-    claims = state.nw.store.claims(story.article_ids)
+    claims = state.nw.claims(story.article_ids)
     return {
         "story_id": story_id,
         "claim_groups": report["claim_groups"],
@@ -138,7 +138,7 @@ def list_articles(
     total = 0
     items = []
     # Streamed from the store in batches: only the page asked for is kept.
-    for article in state.nw.store.articles(since=start):
+    for article in state.nw.iter_articles(since=start):
         if not views.matches_article(
             article, until=stop, outlet=outlet, language=language, entity=pattern
         ):
@@ -158,7 +158,7 @@ def list_articles(
 def get_article(article_id: str, state: State) -> dict[str, Any]:
     """One article: metadata, clean text, and the lines extraction dropped, with why."""
     article = state.nw.article(article_id)
-    return views.article_detail(article, state.nw.store.story_of(article.id))
+    return views.article_detail(article, state.nw.story_of(article.id))
 
 
 @router.get(
@@ -176,10 +176,7 @@ def get_page(
     raw: Annotated[bool, Query(description="Return the page's bytes as plain text.")] = False,
 ) -> Any:
     """A stored page's metadata (source, URL, encoding, size), or its raw bytes as text."""
-    # Newsweave has no page accessor: raw pages are the store's business.
-    page = state.nw.store.page(page_id)
-    if page is None:
-        raise HTTPException(404, f"no page with id {page_id!r}")
+    page = state.nw.page(page_id)
     if raw:
         # Served as plain text and sandboxed: the page is untrusted markup, never a document.
         return Response(
@@ -187,7 +184,7 @@ def get_page(
             media_type=f"text/plain; charset={page.encoding}",
             headers={"content-security-policy": "sandbox; default-src 'none'"},
         )
-    return views.page_meta(page, state.nw.store.rejections(page_id=page.id))
+    return views.page_meta(page, state.nw.rejections(page_id=page.id))
 
 
 @router.get("/rejections", response_model=list[schemas.RejectionOut], tags=["articles"])

@@ -60,7 +60,7 @@ def story_page(story_id: str, request: Request, state: State) -> HTMLResponse:
     story = state.nw.story(story_id)
     articles = {a.id: a for a in state.nw.articles(story.article_ids)}
     claims: dict[str, list[Claim]] = defaultdict(list)
-    for claim in state.nw.store.claims(story.article_ids):
+    for claim in state.nw.claims(story.article_ids):
         claims[claim.article_id].append(claim)
     relations = views.relations_by_sentence(report["claim_groups"])
     outlets = [outlet_name(articles[a["id"]]) for a in report["articles"] if a["id"] in articles]
@@ -112,17 +112,17 @@ def _figure_table(group: views.GroupView) -> dict[str, Any]:
 def article_page(article_id: str, request: Request, state: State) -> HTMLResponse:
     """One article: clean text with its claims marked, what was dropped, where it came from."""
     article = state.nw.article(article_id)
-    story_id = state.nw.store.story_of(article.id)
+    story_id = state.nw.story_of(article.id)
     relations = (
         views.relations_by_sentence(state.reports.get(state.nw, story_id)["claim_groups"])
         if story_id
         else {}
     )
-    page = state.nw.store.page(article.page_id)
+    page = state.nw.page(article.page_id)
     context = {
         "article": article,
         "story": state.nw.story(story_id) if story_id else None,
-        "paragraphs": views.highlight(article, state.nw.store.claims([article.id]), relations),
+        "paragraphs": views.highlight(article, state.nw.claims([article.id]), relations),
         "page": page and views.page_meta(page, []),
         "meta": _meta(article),
     }

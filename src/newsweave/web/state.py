@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader
 
 from newsweave.api import Newsweave
-from newsweave.reports import report_key, story_report_dict
+from newsweave.reports import report_key
 from newsweave.story.render import display_date
 from newsweave.web import views
 
@@ -53,7 +53,7 @@ class ReportCache:
                     return self._items[key]
             try:
                 # The story as keyed, not read again: a regroup meanwhile must not slip in.
-                report = story_report_dict(nw.store, story)
+                report = nw.report_dict(story)
             except BaseException:
                 with self._lock:
                     self._building.pop(key, None)
