@@ -615,3 +615,24 @@ def test_claims_and_mentions_of_a_huge_body_stop_at_the_budget() -> None:
     article = Article("a", "p", "s", "Talks", body)
     assert all(m.start < MAX_PARSED_CHARS for m in find_mentions(article))
     assert not any("40 soldiers" in c.sentence for c in extract_claims(article))
+
+
+def test_one_pass_reads_what_claims_and_mentions_read_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsweave.claims import read_article
+
+    article = _article(
+        "The storm killed at least 12 people in Manila, the Red Cross said on Friday.",
+        "About 3,000 families left their homes, according to Governor Maria Santos.",
+        "She said 40 schools would stay closed. Roads to Quezon City reopened.",
+    )
+    apart = (extract_claims(article), find_mentions(article))
+    assert read_article(article) == apart
+    # A body too long to cache is parsed a batch at a time and kept nowhere.
+    parsing.clear_cache()
+    monkeypatch.setattr(parsing, "CACHED_BODY_CHARS", 10)
+    monkeypatch.setattr(parsing, "_BATCH", 2)
+    assert read_article(article) == apart
+    assert not any(text in article.body for _, text in parsing._cache)
+    parsing.clear_cache()

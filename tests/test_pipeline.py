@@ -95,7 +95,7 @@ def test_extract_paths_runs_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_claims(article):
         raise AssertionError("claims were extracted")
 
-    monkeypatch.setattr(newsweave.pipeline, "extract_claims", no_claims)
+    monkeypatch.setattr(newsweave.pipeline, "read_article", no_claims)
     monkeypatch.setenv("NEWSWEAVE_DEBUG", "1")
     (article,) = extract_paths([SAMPLES / "004_bc8cf2809f61b329.txt"])
     assert article.outlet == "The Hill"

@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from newsweave.claims import extract_claims, find_mentions
+from newsweave.claims.extract import read_article
 from newsweave.claims.parse import set_cache_size
 from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
@@ -100,8 +100,8 @@ def process_page(
 
     def run() -> Processed:
         article = _extracted(page, reference_time, chosen)
-        nlp = load_spacy(chosen.spacy_model)
-        return Processed(article, extract_claims(article, nlp=nlp), find_mentions(article, nlp=nlp))
+        claims, mentions = read_article(article, nlp=load_spacy(chosen.spacy_model))
+        return Processed(article, claims, mentions)
 
     return _guarded(page, run)
 

@@ -21,6 +21,7 @@ _EXPORTS = {
     "find_times": "newsweave.claims.timex",
     "measure_key": "newsweave.claims.lexicon",
     "parse_quantity": "newsweave.claims.numbers",
+    "read_article": "newsweave.claims.extract",
 }
 
 # Written out, not derived from _EXPORTS: type checkers and linters read it statically.
@@ -33,6 +34,7 @@ __all__ = [
     "find_times",
     "measure_key",
     "parse_quantity",
+    "read_article",
 ]
 
 

@@ -54,12 +54,13 @@ from newsweave.claims.lexicon import (
     format_measure,
     noun_class,
 )
+from newsweave.claims.mentions import paragraph_mentions
 from newsweave.claims.numbers import Figure, find_figures
-from newsweave.claims.parse import parse, parse_body
+from newsweave.claims.parse import Piece, parse, parse_body
 from newsweave.claims.timex import TimeExpr, find_times
 from newsweave.claims.units import TIME_KINDS, display, kind_of
 from newsweave.config import MAX_PARSED_CHARS
-from newsweave.models import Article, Claim, Quantity
+from newsweave.models import Article, Claim, Mention, Quantity
 from newsweave.nlp import load_spacy
 
 _ARGS = ("nsubj", "nsubjpass", "dobj", "attr", "pobj", "appos", "conj")
@@ -613,14 +614,43 @@ def _said(claims: list[Claim], sent: Span, sources: _Sources) -> Attribution | N
 def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Claim]:
     """Every claim in ``article``: one per figure, or per attribution without one.
 
-    ``nlp`` is a spaCy pipeline with a parser and NER (default: the configured
-    one). Offsets are into ``article.text``; ``when`` is resolved against
+    ``nlp`` is a spaCy pipeline with a parser and NER (default: the default
+    model). Offsets are into ``article.text``; ``when`` is resolved against
     ``article.published`` (see :mod:`~newsweave.claims.timex` for its format).
     """
+    return read_article(article, nlp=nlp)[0]
+
+
+def read_article(
+    article: Article, *, nlp: Language | None = None
+) -> tuple[list[Claim], list[Mention]]:
+    """``article``'s claims (:func:`extract_claims`) and the names it mentions
+    (:func:`~newsweave.claims.mentions.find_mentions`), from one pass over its parse.
+
+    Each paragraph's parse is read for both and let go: a long body never
+    holds all its docs at once (see :func:`~newsweave.claims.parse.parse_body`).
+    """
     nlp = nlp or load_spacy()
-    sources = _Sources()
-    claims: list[Claim] = []
+    reader = _ClaimReader(article)
+    mentions: list[Mention] = []
     for base, pieces in parse_body(nlp, article.body):
+        reader.paragraph(base, pieces)
+        mentions += paragraph_mentions(article.id, base, pieces)
+    claims = reader.claims + _headline_claims(article, nlp)
+    return _distinct(claims), mentions
+
+
+class _ClaimReader:
+    """The claims of an article's paragraphs, read in order: who spoke is carried over."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.sources = _Sources()
+        self.claims: list[Claim] = []
+
+    def paragraph(self, base: int, pieces: list[Piece]) -> None:
+        """Read one paragraph, which starts at ``base`` in the article's text."""
+        article, sources = self.article, self.sources
         before: Attribution | None = None
         previous: list[Claim] = []
         for piece in pieces:
@@ -640,10 +670,8 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
                         c.chain = _chain(article.outlet, confirmer)
                 before = _said(found, sent, sources)
                 sources.see(sent)
-                claims.extend(found)
+                self.claims.extend(found)
                 previous = found
-    claims += _headline_claims(article, nlp)
-    return _distinct(claims)
 
 
 def _headline_claims(article: Article, nlp: Language) -> list[Claim]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from newsweave.claims.parse import parse_body
+from newsweave.claims.parse import Piece, parse_body
 from newsweave.models import Article, Mention
 from newsweave.nlp import load_spacy
 
@@ -20,15 +20,28 @@ LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "W
 
 
 def find_mentions(article: Article, *, nlp: Language | None = None) -> list[Mention]:
-    """The names in ``article`` with :data:`LABELS`, in text order, offsets into its text."""
+    """The names in ``article`` with :data:`LABELS`, in text order, offsets into its text.
+
+    :func:`~newsweave.claims.extract.read_article` gives them with the claims, from one pass.
+    """
     nlp = nlp or load_spacy()
     found: list[Mention] = []
     for base, pieces in parse_body(nlp, article.body):
-        for piece in pieces:
-            at = base + piece.offset
-            found.extend(
-                Mention(article.id, at + e.start_char, at + e.end_char, e.label_, e.text)
-                for e in piece.doc.ents
-                if e.label_ in LABELS
-            )
+        found += paragraph_mentions(article.id, base, pieces)
     return found
+
+
+def paragraph_mentions(article_id: str, base: int, pieces: list[Piece]) -> list[Mention]:
+    """The names in one parsed paragraph, which starts at ``base`` in the article's text."""
+    return [
+        Mention(
+            article_id,
+            base + piece.offset + e.start_char,
+            base + piece.offset + e.end_char,
+            e.label_,
+            e.text,
+        )
+        for piece in pieces
+        for e in piece.doc.ents
+        if e.label_ in LABELS
+    ]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -45,6 +45,10 @@ from newsweave.config import DEFAULT_PARSE_CACHE, MAX_PARSED_CHARS
 #: ordinary article has fewer runs than this, so it is one batch either way.
 _BATCH = 64
 _cache: OrderedDict[tuple[int, str], list[Piece]] = OrderedDict()
+#: A body longer than this is parsed in batches and not cached: past the
+#: longest article of the dev sets (53,000), and a cache of whole such bodies
+#: would hold hundreds of MB of docs.
+CACHED_BODY_CHARS = 60_000
 #: Paragraphs kept besides the latest call's: :func:`set_cache_size`.
 _keep = DEFAULT_PARSE_CACHE
 
@@ -231,8 +235,11 @@ def _pieces(paragraph: str) -> list[tuple[int, int, bool]]:
     return runs
 
 
-def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
-    """Each paragraph as its pieces, from the cache where an earlier call parsed it."""
+def parse(nlp: Language, paragraphs: Sequence[str], *, cache: bool = True) -> list[list[Piece]]:
+    """Each paragraph as its pieces, from the cache where an earlier call parsed it.
+
+    With ``cache`` false, what is parsed now is not kept.
+    """
     keep = _keep
     result: dict[int, list[Piece]] = {}
     missing: list[int] = []
@@ -261,9 +268,10 @@ def parse(nlp: Language, paragraphs: Sequence[str]) -> list[list[Piece]]:
                 docs[i, s] = Piece(s, doc, False)
         for i in missing:
             result[i] = [docs[i, s] for s, _, _ in runs[i]]
-            _cache[(id(nlp), paragraphs[i])] = result[i]
+            if cache:
+                _cache[(id(nlp), paragraphs[i])] = result[i]
         # the latest call's paragraphs stay whatever the setting: claims and
-        # mentions read the same article one after the other
+        # mentions may read the same article one after the other
         while len(_cache) > max(keep, len(paragraphs)):
             _cache.popitem(last=False)
     return [result[i] for i in range(len(paragraphs))]
@@ -277,7 +285,11 @@ def parse_body(
 
     Only the first ``max_chars`` characters are parsed (see
     :data:`~newsweave.config.MAX_PARSED_CHARS`): the paragraph that crosses the
-    limit is cut there, and those after it are left out.
+    limit is cut there, and those after it are left out. A body longer than
+    :data:`CACHED_BODY_CHARS` is parsed a batch of paragraphs at a time and
+    not cached, so that its docs (some 2 KB a token) are let go as the caller
+    reads on: read it once, for claims and mentions together
+    (:func:`~newsweave.claims.extract.read_article`).
     """
     read: list[str] = []
     left = max_chars
@@ -286,8 +298,16 @@ def parse_body(
             break
         read.append(paragraph[:left])
         left -= len(paragraph) + 2
+    if sum(map(len, read)) <= CACHED_BODY_CHARS:
+        parsed: Iterable[list[Piece]] = parse(nlp, read)
+    else:
+        parsed = (
+            pieces
+            for at in range(0, len(read), _BATCH)
+            for pieces in parse(nlp, read[at : at + _BATCH], cache=False)
+        )
     start = 0
-    for paragraph, pieces in zip(body, parse(nlp, read), strict=False):
+    for paragraph, pieces in zip(body, parsed, strict=False):
         yield start, pieces
         start += len(paragraph) + 2
 
