@@ -10,6 +10,7 @@ nothing here guesses.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -117,6 +118,18 @@ class DroppedLine:
     reason: str
 
 
+#: What joins an article's paragraphs into its text (:attr:`Article.text`).
+PARAGRAPH_GAP = "\n\n"
+
+
+def with_offsets(body: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """Each paragraph with where it starts once they are joined by :data:`PARAGRAPH_GAP`."""
+    start = 0
+    for paragraph in body:
+        yield start, paragraph
+        start += len(paragraph) + len(PARAGRAPH_GAP)
+
+
 @dataclass(slots=True)
 class Article:
     """The article one page holds: its metadata and clean body.
@@ -150,7 +163,12 @@ class Article:
     @property
     def text(self) -> str:
         """The body as one string, paragraphs separated by blank lines."""
-        return "\n\n".join(self.body)
+        return PARAGRAPH_GAP.join(self.body)
+
+    def paragraphs(self) -> Iterator[tuple[int, str]]:
+        """Each paragraph of the body with where it starts in :attr:`text`,
+        the offsets claims, mentions and sentences are given in."""
+        return with_offsets(self.body)
 
     @property
     def published_iso(self) -> str | None:

@@ -38,6 +38,7 @@ from newsweave.claims.numbers import FIGURE_RE
 from newsweave.claims.split import split_sentences
 from newsweave.claims.timex import find_times
 from newsweave.config import DEFAULT_PARSE_CACHE, MAX_PARSED_CHARS
+from newsweave.models import PARAGRAPH_GAP, with_offsets
 
 #: Docs spaCy runs through its model at once. Its default (256 for the shipped
 #: pipeline) holds the activations of a long article's every paragraph at once:
@@ -297,7 +298,7 @@ def parse_body(
         if left <= 0:
             break
         read.append(paragraph[:left])
-        left -= len(paragraph) + 2
+        left -= len(paragraph) + len(PARAGRAPH_GAP)
     if sum(map(len, read)) <= CACHED_BODY_CHARS:
         parsed: Iterable[list[Piece]] = parse(nlp, read)
     else:
@@ -306,10 +307,8 @@ def parse_body(
             for at in range(0, len(read), _BATCH)
             for pieces in parse(nlp, read[at : at + _BATCH], cache=False)
         )
-    start = 0
-    for paragraph, pieces in zip(body, parsed, strict=False):
+    for (start, _), pieces in zip(with_offsets(body), parsed, strict=False):
         yield start, pieces
-        start += len(paragraph) + 2
 
 
 def clear_cache() -> None:

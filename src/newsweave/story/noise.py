@@ -285,11 +285,10 @@ def noise_spans(article: Article) -> list[tuple[int, int, str]]:
     Offsets are those of claims and sentences (paragraphs joined by a blank line).
     """
     spans = []
-    base = 0
-    for paragraph, reason in zip(article.body, noise_reasons(article.body), strict=True):
+    reasons = noise_reasons(article.body)
+    for (base, paragraph), reason in zip(article.paragraphs(), reasons, strict=True):
         if reason is not None:
             spans.append((base, base + len(paragraph), reason))
-        base += len(paragraph) + 2
     return spans
 
 

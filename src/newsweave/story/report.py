@@ -60,13 +60,13 @@ def _lede_end(article: Article, noise: Sequence[tuple[int, int, str]] = ()) -> i
     """
     end = 0
     seen = 0
-    for paragraph in article.body:
+    for start, paragraph in article.paragraphs():
         if seen == LEDE_PARAGRAPHS:
             break
-        if not in_spans(end, noise):
+        if not in_spans(start, noise):
             seen += 1
-        end += len(paragraph) + 2
-    return max(end - 2, 0)
+        end = start + len(paragraph)
+    return end
 
 
 def _report_text(

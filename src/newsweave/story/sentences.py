@@ -37,13 +37,11 @@ def story_sentences(articles: list[Article]) -> list[Sentence]:
     """Every sentence of the articles, paragraph by paragraph."""
     found = []
     for article in articles:
-        base = 0
         outlet = outlet_of(article)
-        for paragraph in article.body:
+        for base, paragraph in article.paragraphs():
             for s, e in split_sentences(paragraph):
                 text = paragraph[s:e].strip()
                 found.append(Sentence(article.id, outlet, text, base + s, base + e))
-            base += len(paragraph) + 2
     return found
 
 

@@ -320,13 +320,11 @@ def highlight(
         if not kept or span.start >= kept[-1].end:
             kept.append(span)
     paragraphs = []
-    offset = 0
-    for paragraph in article.body:
+    for offset, paragraph in article.paragraphs():
         stop = offset + len(paragraph)
         paragraphs.append(
             _cut(text, offset, stop, [s for s in kept if s.start < stop and s.end > offset])
         )
-        offset = stop + 2
     return paragraphs
 
 
