@@ -37,7 +37,8 @@ import trafilatura
 
 from newsweave.errors import PageError
 from newsweave.extract import extract
-from newsweave.extract.features import featurize_page, normalise, split_lines
+from newsweave.extract.features import featurize_page, normalise
+from newsweave.extract.lines import split_lines
 from newsweave.extract.outlets import from_url, same_outlet
 from newsweave.extract.patterns import LIST_ITEM_RE
 from newsweave.extract.segmenter import Segmenters, load_models, segment

@@ -334,7 +334,7 @@ def test_dated_byline_is_not_an_outlet() -> None:
 
 
 def test_fallback_title_skips_bylines_credits_captions_and_update_lines() -> None:
-    from newsweave.extract.features import Line
+    from newsweave.extract.lines import Line
     from newsweave.extract.text import _fallback_title
 
     texts = [

@@ -16,17 +16,15 @@ from newsweave.extract.features import (
     COLUMN,
     FEATURE_NAMES,
     STACK_FEATURES,
-    Line,
     distance_to,
     featurize,
     featurize_page,
     furniture_mask,
     is_relative_time_line,
-    paragraphs,
-    split_lines,
     stack_features,
 )
 from newsweave.extract.fields import normal_case, outlet_before_date, parse_byline, split_dateline
+from newsweave.extract.lines import Line, paragraphs, split_lines
 from newsweave.extract.outlets import from_url, readable, same_outlet
 from newsweave.extract.patterns import CAPTION_RE, CTA_RE, URLISH_RE
 from newsweave.extract.segmenter import (

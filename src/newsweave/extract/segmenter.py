@@ -24,12 +24,12 @@ import numpy as np
 from newsweave.extract.features import (
     FEATURE_NAMES,
     STACK_FEATURES,
-    Line,
     PageFeatures,
     featurize_page,
     furniture_mask,
     stack_features,
 )
+from newsweave.extract.lines import Line
 from newsweave.extract.patterns import LIST_ITEM_RE, TERMINALS
 
 MODEL_FILE = "segmenter.lgb"

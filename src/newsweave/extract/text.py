@@ -26,15 +26,11 @@ from newsweave.extract.dates import (
     year_for,
 )
 from newsweave.extract.features import (
-    LONG_LINE_WORDS,
-    Line,
     PageFeatures,
     headline_among,
     is_date_line,
     is_relative_time_line,
     normalise,
-    paragraphs,
-    split_lines,
 )
 from newsweave.extract.fields import (
     DATE_LABELS,
@@ -46,6 +42,7 @@ from newsweave.extract.fields import (
     parse_byline,
     split_dateline,
 )
+from newsweave.extract.lines import LONG_LINE_WORDS, Line, paragraphs, split_lines
 from newsweave.extract.outlets import from_url, self_named
 from newsweave.extract.patterns import (
     BYLINE_RE,

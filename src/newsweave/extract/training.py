@@ -23,14 +23,8 @@ import lightgbm as lgb
 import lxml.html
 import numpy as np
 
-from newsweave.extract.features import (
-    FEATURE_NAMES,
-    STACK_FEATURES,
-    Line,
-    PageFeatures,
-    featurize_page,
-    split_lines,
-)
+from newsweave.extract.features import FEATURE_NAMES, STACK_FEATURES, PageFeatures, featurize_page
+from newsweave.extract.lines import Line, split_lines
 from newsweave.extract.segmenter import (
     EARLY_STOP,
     LAYOUT_PREFIX,
