@@ -248,6 +248,19 @@ def outlet_name(article: Article) -> str:
     return article.outlet or article.republished_by or "unknown"
 
 
+def search_hit_dict(hit: SearchHit, story_id: str | None) -> dict[str, Any]:
+    """A search hit as ``newsweave search --json`` and ``GET /api/search`` show it."""
+    return {
+        "article_id": hit.article_id,
+        "story_id": story_id,
+        "title": hit.title,
+        "outlet": hit.outlet,
+        "published": iso(hit.published),
+        "snippet": hit.snippet,
+        "score": round(hit.score, 4),
+    }
+
+
 def story_summary(story: Story, articles: list[Article]) -> dict[str, Any]:
     """A story as ``newsweave stories --json`` and ``GET /api/stories`` show it."""
     return {

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from newsweave.api import extract_paths
+from newsweave.api import extract_paths, search_hit_dict
 from newsweave.cli.common import (
     UNPRINTABLE_IN_TEXT,
     DbOption,
@@ -24,7 +24,7 @@ from newsweave.cli.common import (
     shown,
     visible,
 )
-from newsweave.models import Article, Rejection, iso
+from newsweave.models import Article, Rejection
 from newsweave.story.render import report_to_markdown
 
 
@@ -158,18 +158,7 @@ def search_command(
     with open_store(db) as nw:
         hits = nw.search(query, limit=limit)
         story_of = {h.article_id: nw.story_of(h.article_id) for h in hits}
-    records: list[dict[str, Any]] = [
-        {
-            "article_id": h.article_id,
-            "story_id": story_of[h.article_id],
-            "title": h.title,
-            "outlet": h.outlet,
-            "published": iso(h.published),
-            "snippet": h.snippet,
-            "score": round(h.score, 4),
-        }
-        for h in hits
-    ]
+    records = [search_hit_dict(h, story_of[h.article_id]) for h in hits]
     if as_json:
         echo_json(records)
         return

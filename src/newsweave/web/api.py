@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import UploadFile
 
+from newsweave.api import search_hit_dict
 from newsweave.ingest import inflated_size, read_paths
 from newsweave.pipeline import IngestReport
 from newsweave.store.search import terms
@@ -242,7 +243,7 @@ def search_all(state: WebState, query: str, limit: int) -> dict[str, Any]:
     }
     return {
         "query": query,
-        "articles": [views.hit_dict(h, story_of.get(h.article_id)) for h in hits],
+        "articles": [search_hit_dict(h, story_of.get(h.article_id)) for h in hits],
         "stories": [views.story_summary(chosen[i], articles) for i in wanted],
     }
 

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from newsweave.api import story_summary as summarise_story
 from newsweave.models import Article, Claim, Page, Rejection, Story, iso, sort_time
-from newsweave.store import SearchHit
 from newsweave.store.search import MARK_END, MARK_START
 
 #: Claim-group relations, most telling first: a reader looks for disagreement.
@@ -91,19 +90,6 @@ def rejection_dict(rejection: Rejection) -> dict[str, Any]:
 def claim_dict(claim: Claim) -> dict[str, Any]:
     """A stored claim with its place in the article's text."""
     return claim.to_dict()
-
-
-def hit_dict(hit: SearchHit, story_id: str | None) -> dict[str, Any]:
-    """A search hit, with the story its article belongs to."""
-    return {
-        "article_id": hit.article_id,
-        "title": hit.title,
-        "outlet": hit.outlet,
-        "published": iso(hit.published),
-        "snippet": hit.snippet,
-        "score": hit.score,
-        "story_id": story_id,
-    }
 
 
 def matches_article(
