@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -116,6 +116,13 @@ class DroppedLine:
 
     text: str
     reason: str
+
+
+def json_number(value: float | None) -> float | int | None:
+    """A bound as JSON shows it: a whole number without its ".0"."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
 
 
 #: What joins an article's paragraphs into its text (:attr:`Article.text`).
@@ -251,13 +258,25 @@ class Claim:
     part: str = "body"
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        q = d.pop("quantity")
-        d["text"] = q["text"] if q else None
-        d["low"] = q["low"] if q else None
-        d["high"] = q["high"] if q else None
-        d["approximate"] = q["approximate"] if q else None
-        return d
+        """The claim as JSON-ready data, its figure's fields flat (the one shape of a
+        claim: the API's, the CLI's and a stored report's)."""
+        q = self.quantity
+        return {
+            "outlet": self.outlet,
+            "source": self.source,
+            "chain": list(self.chain),
+            "text": q.text if q else None,
+            "low": json_number(q.low) if q else None,
+            "high": json_number(q.high) if q else None,
+            "approximate": q.approximate if q else None,
+            "measure": self.measure,
+            "when": self.when,
+            "sentence": self.sentence,
+            "article_id": self.article_id,
+            "start": self.start,
+            "end": self.end,
+            "part": self.part,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from importlib.resources import files
 from typing import Any, TypeVar
 
 from newsweave.claims.numbers import parse_quantity
-from newsweave.models import Claim, Quantity
+from newsweave.models import Claim, Quantity, json_number
 from newsweave.story.model import (
     ArticleRef,
     Cited,
@@ -55,35 +55,8 @@ def code_fingerprint() -> str:
 _D = TypeVar("_D")
 
 
-def _number(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
-
-
-def claim_to_dict(claim: Claim) -> dict[str, Any]:
-    """A claim as the report lists it: who, the figure's words, its range, where."""
-    q = claim.quantity
-    return {
-        "outlet": claim.outlet,
-        "source": claim.source,
-        "chain": list(claim.chain),
-        "text": q.text if q else None,
-        "low": _number(q.low) if q else None,
-        "high": _number(q.high) if q else None,
-        "approximate": q.approximate if q else None,
-        "measure": claim.measure,
-        "when": claim.when,
-        "sentence": claim.sentence,
-        "article_id": claim.article_id,
-        "start": claim.start,
-        "end": claim.end,
-        "part": claim.part,
-    }
-
-
 def claim_from_dict(data: dict[str, Any]) -> Claim:
-    """The claim :func:`claim_to_dict` gave ``data`` for: its inverse."""
+    """The claim whose :meth:`~newsweave.models.Claim.to_dict` is ``data``: its inverse."""
     has_quantity = data.get("approximate") is not None or data.get("text") is not None
     quantity = (
         Quantity(
@@ -129,7 +102,7 @@ def report_to_dict(report: StoryReport) -> dict[str, Any]:
                 "measure": g.measure,
                 "relation": g.relation,
                 "folded": g.folded,
-                "claims": [claim_to_dict(c) for c in g.claims],
+                "claims": [c.to_dict() for c in g.claims],
             }
             for g in report.claim_groups
         ],
@@ -180,7 +153,7 @@ def _figure(claim: Claim) -> str:
     text = q.text if q else "(no figure)"
     if q and q.low is not None and q.low == q.high and parse_quantity(q.text) != q:
         # a total of the parts the text gives: "300 died and another 2,700" (= 3,000)
-        text += f" (= {_number(q.low):,})"
+        text += f" (= {json_number(q.low):,})"
     who = claim.source or "(own reporting)"
     line = f"**{text}** — {who}, per {claim.outlet or 'unknown outlet'}"
     if len(claim.chain) > 2:

@@ -105,7 +105,7 @@ def get_story_claims(story_id: str, state: State) -> dict[str, Any]:
     return {
         "story_id": story_id,
         "claim_groups": report["claim_groups"],
-        "claims": [views.claim_dict(c) for c in claims],
+        "claims": [c.to_dict() for c in claims],
     }
 
 

@@ -87,11 +87,6 @@ def rejection_dict(rejection: Rejection) -> dict[str, Any]:
     }
 
 
-def claim_dict(claim: Claim) -> dict[str, Any]:
-    """A stored claim with its place in the article's text."""
-    return claim.to_dict()
-
-
 def matches_article(
     article: Article,
     *,
