@@ -38,7 +38,7 @@ RAW_KEEP_BYTES = 1024 * 1024
 MAX_INFLATE_RATIO = 100
 #: Claims and entity mentions are read from a body's first this many
 #: characters: four times the longest article of the dev sets (53,000), while
-#: parsing costs about 0.2 ms and 2 KB a token, so a 20 MB body of prose would
+#: parsing costs about 0.2 ms and 1.5 KB a token, so a 20 MB body of prose would
 #: take an hour and gigabytes. The rest of the body is stored and searched.
 MAX_PARSED_CHARS = 200_000
 #: Parsed paragraphs kept per process: a few hundred articles' worth, a few tens

@@ -288,7 +288,7 @@ def parse_body(
     :data:`~newsweave.config.MAX_PARSED_CHARS`): the paragraph that crosses the
     limit is cut there, and those after it are left out. A body longer than
     :data:`CACHED_BODY_CHARS` is parsed a batch of paragraphs at a time and
-    not cached, so that its docs (some 2 KB a token) are let go as the caller
+    not cached, so that its docs (some 1.5 KB a token) are let go as the caller
     reads on: read it once, for claims and mentions together
     (:func:`~newsweave.claims.extract.read_article`).
     """
