@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -99,6 +100,27 @@ def create(url: URL) -> Engine:
     return engine
 
 
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode, waiting for it if others hold it.
+
+    Switching needs the file to itself and SQLite does not wait for that (no
+    busy handler): several processes opening a new file at once saw
+    "database is locked" here, about one run in twenty.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.25)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -108,7 +130,7 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _use_wal(cursor)
             # Safe with WAL: a crash loses at most the last commits, never the file.
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
