@@ -317,3 +317,22 @@ def test_the_grouping_settings_hold_for_ingest_and_recluster(tmp_path: Path) -> 
     with Newsweave(f"sqlite:///{tmp_path / 'default.db'}") as nw:
         nw.ingest(pages)
         assert nw.stats()["stories"] < articles  # the seed story's three outlets join
+
+
+def test_find_articles_and_entities_are_the_apis(nw: Newsweave) -> None:
+    from datetime import datetime
+
+    nw.ingest([SAMPLES])
+    everything = nw.articles()
+    total, page = nw.find_articles(limit=3, offset=2)
+    assert total == len(everything) and [a.id for a in page] == [a.id for a in everything[2:5]]
+    total, seeds = nw.find_articles(since=datetime(2025, 1, 1), entity="kursk")
+    assert total == 3 and {a.outlet for a in seeds} == {"Tempo", "Associated Press", "The Hill"}
+    assert nw.find_articles(outlet="the hill", language="EN", until=datetime(2019, 12, 31))[0] == 1
+    assert nw.find_articles(entity="Kurs")[0] == 0  # whole words only
+    seed = nw.story_of(seeds[0].id)
+    assert seed is not None
+    names = {e["name"] for e in nw.entities(seed)}
+    assert {"Kursk", "Kim Jong Un"} <= names
+    overall = nw.entities()
+    assert all(e["stories"] for e in overall) and len(overall) >= len(names)

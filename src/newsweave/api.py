@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsweave.config import Settings, embedder_spec
 from newsweave.errors import NotFoundError
-from newsweave.models import Article, Claim, Page, Rejection, Story, iso
+from newsweave.models import Article, Claim, Page, Rejection, Story, iso, sort_time
 from newsweave.reports import story_report, story_report_dict
 from newsweave.store import SearchHit, Store
 
@@ -180,10 +181,41 @@ class Newsweave:
         """Stored articles (all, or those with ``ids``), in publication order."""
         return list(self.store.articles(ids=ids))
 
-    def iter_articles(self, *, since: datetime | None = None) -> Iterator[Article]:
-        """Every stored article (published since ``since``) in publication order,
-        undated last, read from the store in batches: for lists too long to hold."""
-        return self.store.articles(since=since)
+    def find_articles(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        outlet: str | None = None,
+        language: str | None = None,
+        entity: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[int, list[Article]]:
+        """Articles in publication order (undated last) that pass every filter given:
+        how many do, and the ``limit`` of them from ``offset``.
+
+        ``since``/``until`` bound the publication time (naive: UTC); ``outlet``
+        matches the outlet or the republishing site, ``language`` the ISO code,
+        ``entity`` a whole-word name in the title or text, each regardless of
+        case. Streamed from the store: only the page asked for is kept.
+        """
+        pattern = _whole_word(entity) if entity and entity.strip() else None
+        total = 0
+        chosen: list[Article] = []
+        for article in self.store.articles(since=since):
+            if not _passes(article, until=until, outlet=outlet, language=language, entity=pattern):
+                continue
+            if offset <= total < offset + limit:
+                chosen.append(article)
+            total += 1
+        return total, chosen
+
+    def entities(self, story_id: str | None = None) -> list[dict[str, Any]]:
+        """The people, organisations and places of one story's report (or of every
+        story's), each with its label, the spellings seen and the stories naming it."""
+        ids = [story_id] if story_id is not None else [s.id for s in self.stories()]
+        return merged_entities((i, self.report_dict(i)) for i in ids)
 
     def story_of(self, article_id: str) -> str | None:
         """The id of the story the article belongs to, or ``None`` while it is in none."""
@@ -246,6 +278,50 @@ class Newsweave:
 def outlet_name(article: Article) -> str:
     """Who to credit for an article: its outlet, else the site that carried it."""
     return article.outlet or article.republished_by or "unknown"
+
+
+def merged_entities(reports: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The entities of story reports (``(story id, report dict)`` pairs), one per
+    name and label, with every spelling and the stories that name it."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for story_id, report in reports:
+        for entity in report["entities"]:
+            item = merged.setdefault(
+                (entity["name"], entity["label"]),
+                {"name": entity["name"], "label": entity["label"], "aliases": [], "stories": []},
+            )
+            item["aliases"] = list(dict.fromkeys([*item["aliases"], *entity["aliases"]]))
+            item["stories"].append(story_id)
+    return list(merged.values())
+
+
+def _whole_word(name: str) -> re.Pattern[str]:
+    """A case-insensitive whole-word match for an entity's name."""
+    return re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
+
+
+def _passes(
+    article: Article,
+    *,
+    until: datetime | None,
+    outlet: str | None,
+    language: str | None,
+    entity: re.Pattern[str] | None,
+) -> bool:
+    """Whether ``article`` passes :meth:`Newsweave.find_articles`' filters (``since``
+    is the store's job)."""
+    if until is not None and (
+        article.published is None or sort_time(article.published) > sort_time(until)
+    ):
+        return False
+    if outlet is not None and outlet.casefold() not in {
+        (article.outlet or "").casefold(),
+        (article.republished_by or "").casefold(),
+    }:
+        return False
+    if language is not None and (article.language or "").casefold() != language.casefold():
+        return False
+    return entity is None or bool(entity.search(article.title) or entity.search(article.text))
 
 
 def search_hit_dict(hit: SearchHit, story_id: str | None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import UploadFile
 
-from newsweave.api import search_hit_dict
+from newsweave.api import merged_entities, search_hit_dict
 from newsweave.ingest import inflated_size, read_paths
 from newsweave.pipeline import IngestReport
 from newsweave.store.search import terms
@@ -132,21 +132,17 @@ def list_articles(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Articles by publication date (undated last), filtered, a page at a time."""
-    start = _bound(since, end_of_day=False)
-    stop = _bound(until, end_of_day=True)
-    pattern = views.entity_pattern(entity) if entity and entity.strip() else None
+    total, chosen = state.nw.find_articles(
+        since=_bound(since, end_of_day=False),
+        until=_bound(until, end_of_day=True),
+        outlet=outlet,
+        language=language,
+        entity=entity,
+        limit=limit,
+        offset=offset,
+    )
     story_of = _story_index(state)
-    total = 0
-    items = []
-    # Streamed from the store in batches: only the page asked for is kept.
-    for article in state.nw.iter_articles(since=start):
-        if not views.matches_article(
-            article, until=stop, outlet=outlet, language=language, entity=pattern
-        ):
-            continue
-        if offset <= total < offset + limit:
-            items.append(views.article_summary(article, story_of.get(article.id)))
-        total += 1
+    items = [views.article_summary(a, story_of.get(a.id)) for a in chosen]
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
@@ -204,17 +200,9 @@ def list_entities(
 ) -> dict[str, Any]:
     """People, organisations and places, with their spellings, per story or over all."""
     ids = [story] if story is not None else [s.id for s in state.nw.stories()]
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for story_id in ids:
-        for entity in state.reports.get(state.nw, story_id)["entities"]:
-            key = (entity["name"], entity["label"])
-            item = merged.setdefault(
-                key,
-                {"name": entity["name"], "label": entity["label"], "aliases": [], "stories": []},
-            )
-            item["aliases"] = list(dict.fromkeys([*item["aliases"], *entity["aliases"]]))
-            item["stories"].append(story_id)
-    return {"story_id": story, "items": list(merged.values())}
+    # Through the app's report cache: the story pages read the same reports.
+    reports = ((i, state.reports.get(state.nw, i)) for i in ids)
+    return {"story_id": story, "items": merged_entities(reports)}
 
 
 @router.get("/search", response_model=schemas.SearchResult, tags=["search"])

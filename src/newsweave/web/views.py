@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from newsweave.api import story_summary as summarise_story
-from newsweave.models import Article, Claim, Page, Rejection, Story, iso, sort_time
+from newsweave.models import Article, Claim, Page, Rejection, Story, iso
 from newsweave.store.search import MARK_END, MARK_START
 
 #: Claim-group relations, most telling first: a reader looks for disagreement.
@@ -85,34 +84,6 @@ def rejection_dict(rejection: Rejection) -> dict[str, Any]:
         "detail": rejection.detail,
         "page_id": rejection.page_id,
     }
-
-
-def matches_article(
-    article: Article,
-    *,
-    until: datetime | None = None,
-    outlet: str | None = None,
-    language: str | None = None,
-    entity: re.Pattern[str] | None = None,
-) -> bool:
-    """Whether ``article`` passes the listing's filters (``since`` is the store's job)."""
-    if until is not None and (
-        article.published is None or sort_time(article.published) > sort_time(until)
-    ):
-        return False
-    if outlet is not None and outlet.casefold() not in {
-        (article.outlet or "").casefold(),
-        (article.republished_by or "").casefold(),
-    }:
-        return False
-    if language is not None and (article.language or "").casefold() != language.casefold():
-        return False
-    return entity is None or bool(entity.search(article.title) or entity.search(article.text))
-
-
-def entity_pattern(name: str) -> re.Pattern[str]:
-    """A case-insensitive whole-word match for an entity's name."""
-    return re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
 
 
 # -- the story page -----------------------------------------------------------
