@@ -17,7 +17,7 @@ import json
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import NewsweaveError
 
@@ -173,6 +173,8 @@ class Settings:
             raise NewsweaveError(f"parse_cache must be 0 or more, not {self.parse_cache}")
 
     @classmethod
-    def from_env(cls, db_url: str | None = None) -> Settings:
-        """Settings from the environment, with ``db_url`` overriding ``NEWSWEAVE_DB``."""
-        return cls(db_url=db_url) if db_url else cls()
+    def from_env(cls, db_url: str | None = None, **given: Any) -> Settings:
+        """Settings from the environment, with ``db_url`` overriding ``NEWSWEAVE_DB``
+        and each field ``given`` (not ``None``) its variable, which is then not read."""
+        chosen = {"db_url": db_url or None, **given}
+        return cls(**{name: value for name, value in chosen.items() if value is not None})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import re
@@ -114,10 +113,7 @@ def open_store(
 
 def chosen_settings(db: str | None, grouping: Path | None) -> Settings:
     """The environment's settings, with ``--db`` and ``--grouping`` over them."""
-    settings = Settings.from_env(db)
-    if grouping is None:
-        return settings
-    return dataclasses.replace(settings, grouping=read_grouping(str(grouping)))
+    return Settings.from_env(db, grouping=read_grouping(str(grouping)) if grouping else None)
 
 
 def chosen_embedder(spec: str | None) -> Embedder | None:
