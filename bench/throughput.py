@@ -20,7 +20,14 @@ For each size and configuration a fresh subprocess runs:
 * ``single``: ``process_page`` over every page, then :func:`newsweave.cluster.group`;
 * ``dask1`` / ``dask2``: :func:`newsweave.batch.run_batch` on a local cluster of
   1 or 2 worker processes of one thread each (no store), set up as ``run_batch``
-  sets up its own (``WORKER_CONFIG``).
+  sets up its own (``WORKER_CONFIG``);
+* ``peer``: the pipeline a user would build instead, on the same pages:
+  trafilatura's ``extract`` with its defaults on HTML pages, jusText (English
+  stop list, each line a paragraph) on text pages, then spaCy's default model over
+  every body with ``nlp.pipe`` (default batching), all its components on. It gives
+  bodies, entities, parses and sentences; no title, date or outlet, claims, or
+  stories. When ``single`` and ``peer`` run on one size, the table ends with
+  newsweave's pages/s over the peer's.
 
 It reports wall time (model loading and, for Dask, cluster start-up included),
 pages per second, time per page, and peak RSS of the driver and of each worker.
@@ -34,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import json
 import os
 import random
@@ -138,6 +146,45 @@ def run_single(corpus: Path) -> dict:
     }
 
 
+def run_peer(corpus: Path) -> dict:
+    """Child: trafilatura or jusText, then spaCy over every body (see the module docstring)."""
+    import justext
+    import trafilatura
+
+    from newsweave.nlp import load_spacy
+
+    start = time.perf_counter()
+    nlp = load_spacy()
+    stoplist = justext.get_stoplist("English")
+
+    def bodies():
+        for path in sorted(corpus.iterdir()):
+            text = path.read_text("utf-8", "replace")
+            if path.suffix == ".html":
+                yield trafilatura.extract(text) or ""
+                continue
+            lines = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
+            found = justext.justext(f"<html><body>{lines}</body></html>", stoplist)
+            yield "\n".join(p.text for p in found if not p.is_boilerplate)
+
+    pages = articles = entities = words = 0
+    for doc in nlp.pipe(bodies()):
+        pages += 1
+        articles += bool(len(doc))
+        entities += len(doc.ents)
+        words += sum(not t.is_punct and not t.is_space for t in doc)
+    return {
+        "pages": pages,
+        "articles": articles,
+        "stories": 0,
+        "entities": entities,
+        "words": words,
+        "seconds": time.perf_counter() - start,
+        "driver_rss_mb": _rss_mb(),
+        "worker_rss_mb": [],
+    }
+
+
 def run_dask(corpus: Path, workers: int, partition_size: int, out: Path) -> dict:
     """Child: run_batch on a local cluster this process starts and measures."""
     import dask
@@ -177,6 +224,8 @@ def child(args: argparse.Namespace) -> None:
     corpus = Path(args.corpus)
     if args.child == "single":
         result = run_single(corpus)
+    elif args.child == "peer":
+        result = run_peer(corpus)
     else:
         out = Path(args.work) / f"out-{args.child}-{corpus.name}"
         subprocess.run(["rm", "-rf", str(out)], check=True)
@@ -212,7 +261,7 @@ def svg(results: list[dict], path: Path) -> None:
     width, height, pad = 480, 280, 50
     sizes = sorted({r["size"] for r in results})
     top = max(1000 * r["seconds"] / r["pages"] for r in results) * 1.15
-    colours = {"single": "#1f77b4", "dask1": "#ff7f0e", "dask2": "#2ca02c"}
+    colours = {"single": "#1f77b4", "dask1": "#ff7f0e", "dask2": "#2ca02c", "peer": "#7f7f7f"}
 
     def x(size: int) -> float:
         if len(sizes) == 1:
@@ -271,6 +320,11 @@ def table(results: list[dict]) -> str:
             f"| {r['articles']:,} | {r['stories']:,} | {r['driver_rss_mb']:.0f} | {workers} "
             f"| {r['load']:.1f} |"
         )
+    for size in sorted({r["size"] for r in results}):
+        rate = {r["config"]: r["pages"] / r["seconds"] for r in results if r["size"] == size}
+        if "single" in rate and "peer" in rate:
+            ratio = rate["single"] / rate["peer"]
+            lines.append(f"\nAt {size:,} pages, newsweave single / peer: {ratio:.2f}x")
     return "\n".join(lines)
 
 

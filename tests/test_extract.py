@@ -269,6 +269,35 @@ def test_html_page_with_og_metadata() -> None:
     assert article.diagnostics["method"] == "trafilatura"
 
 
+def test_trafilatura_checks_its_fallbacks_only_when_its_own_pass_finds_little(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import trafilatura
+
+    from newsweave.extract import html
+
+    passes: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def spy(*args: object, fast: bool, **options: object) -> object:
+        passes.append(fast)
+        return real(*args, fast=fast, **options)
+
+    monkeypatch.setattr(html.trafilatura, "bare_extraction", spy)
+    cut = HTML[: HTML.index("<p>Power was cut")] + HTML[HTML.index("</article>") :]
+    short = extract(
+        make_page(cut, kind="html", source="s.html", url="https://coastalherald.example/x")
+    )
+    assert len(short.text.split()) < html.FALLBACK_BELOW_WORDS and passes == [True, False]
+    passes.clear()
+    paragraph = (
+        "<p>" + "Port authorities said the harbour would stay shut for repairs. " * 4 + "</p>"
+    )
+    long = HTML.replace("</article>", paragraph * 6 + "</article>")
+    extract(make_page(long, kind="html", source="long.html", url="https://coastalherald.example/y"))
+    assert passes == [True]
+
+
 @pytest.mark.parametrize(
     ("title", "sites", "expected"),
     [
