@@ -36,7 +36,16 @@ needs whatever code surrounds it: the entity recogniser over every sentence
 (entities are reported everywhere) and the tagger and parser over the sentences
 that hold a figure (who gave it is read from the parse).
 
+``--names`` measures what running the entity recogniser only where it pays
+loses (the lede and the sentences claims are read from, the names found there
+matched in the rest; :func:`newsweave.claims.parse.parse`) against running it
+on every sentence (``recognise_all``), on the labelled, seed, extraction-set
+and ``/work/shared/stories`` bodies: claims left identical, mentions and
+distinct names per article kept, each story's top entities kept, and CPU time
+per article in alternating rounds (the least of each).
+
     python bench/claims.py [--public] [--docs] [--quiet]
+    taskset -c 0 python bench/claims.py --names [--rounds 3]
     taskset -c 0 python bench/claims.py --speed [--rounds 3] [--limit N]
     taskset -c 0 python bench/claims.py --floor [--rounds 3] [--limit N]
 """
@@ -57,7 +66,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsweave.claims import extract_all, extract_claims, find_mentions, measure_key
+from newsweave.claims import (
+    extract_all,
+    extract_claims,
+    find_mentions,
+    measure_key,
+    read_article,
+)
 from newsweave.claims.parse import annotating, clear_cache, has_figure, ner_skips
 from newsweave.claims.split import split_sentences
 from newsweave.claims.units import is_time, kind_of, unit_name
@@ -351,6 +366,99 @@ def floor(rounds: int, limit: int | None) -> str:
     return "\n".join(lines)
 
 
+def story_articles() -> list[tuple[str, Article]]:
+    """(event, article) of each ``/work/shared/stories`` record (none when absent)."""
+    folder = SHARED / "stories"
+    if not (folder / "labels.json").exists():
+        return []
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    found = []
+    for name, label in sorted(labels.items()):
+        record = json.loads((folder / "articles" / name).read_text(encoding="utf-8"))
+        body = [p.strip() for p in (record.get("text") or "").split("\n") if p.strip()]
+        if body:
+            title = record.get("title") or body[0]
+            found.append((label["event"], Article(name, name, name, title, body)))
+    return found
+
+
+def _kept(full: list[set[Any]], fewer: list[set[Any]]) -> str:
+    """Recall and precision of ``fewer`` against ``full``, summed over articles."""
+    both = sum(len(a & b) for a, b in zip(full, fewer, strict=True))
+    wanted, given = sum(map(len, full)), sum(map(len, fewer))
+    return f"{both / wanted:.3f} of {wanted:,} kept, precision {both / given:.3f}"
+
+
+def names(rounds: int) -> str:
+    """What the recogniser run only where it pays loses and saves (see the docstring)."""
+    nlp = load_spacy()
+    events = story_articles()
+    articles = speed_articles() + [a for _, a in events]
+    read_article(articles[0], nlp=nlp)
+    result: dict[bool, list[tuple[list[Claim], list[Any]]]] = {}
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(rounds):
+        for everywhere in (True, False):
+            clear_cache()
+            start = time.process_time()
+            result[everywhere] = [
+                read_article(a, nlp=nlp, recognise_all=everywhere) for a in articles
+            ]
+            times[everywhere].append(1000 * (time.process_time() - start) / len(articles))
+    full, fewer = result[True], result[False]
+
+    def claim_keys(found: list[Claim]) -> set[Any]:
+        return {(c.part, c.start, c.end, c.quantity, c.measure, c.source, c.when) for c in found}
+
+    same = sum(
+        len(claim_keys(a) & claim_keys(b)) for (a, _), (b, _) in zip(full, fewer, strict=True)
+    )
+    claims = sum(len(a) for a, _ in full)
+    lines = [
+        f"{len(articles)} articles ({len(events)} of {len({e for e, _ in events})} labelled "
+        f"events), {sum(len(a.text.split()) for a in articles):,} words; load average "
+        f"{os.getloadavg()[0]:.2f} at the end",
+        f"claims identical: {same:,} of {claims:,} ({same / claims:.4f}); "
+        f"{sum(len(b) for b, _ in fewer):,} claims with the recogniser where it pays",
+        "mentions (start, end, label): "
+        + _kept(
+            [{(m.start, m.end, m.label) for m in ms} for _, ms in full],
+            [{(m.start, m.end, m.label) for m in ms} for _, ms in fewer],
+        ),
+        "distinct names per article (text, label): "
+        + _kept(
+            [{(m.text, m.label) for m in ms} for _, ms in full],
+            [{(m.text, m.label) for m in ms} for _, ms in fewer],
+        ),
+    ]
+    offset = len(articles) - len(events)
+    by_event: dict[str, list[int]] = {}
+    for i, (event, _) in enumerate(events):
+        by_event.setdefault(event, []).append(offset + i)
+
+    def leading(run: list[tuple[list[Claim], list[Any]]], members: list[int], top: int) -> set[str]:
+        pairs = [(articles[i].text, run[i][1]) for i in members]
+        return {e.name for e in merge_entities(pairs)[:top]}
+
+    for top in (5, 10):
+        kept = wanted = 0
+        for members in by_event.values():
+            every = leading(full, members, top)
+            kept += len(every & leading(fewer, members, top))
+            wanted += len(every)
+        if wanted:
+            lines.append(
+                f"each story's top {top} entities: {kept} of {wanted} kept ({kept / wanted:.3f})"
+            )
+    lines.append(
+        "CPU ms per article, each round (recogniser everywhere / where it pays): "
+        + ", ".join(f"{a:.0f} / {b:.0f}" for a, b in zip(times[True], times[False], strict=True))
+        + f"; least {min(times[True]):.0f} / {min(times[False]):.0f} "
+        f"({min(times[False]) / min(times[True]):.2f}x the time)"
+    )
+    return "\n".join(lines)
+
+
 def _scorer(name: str, env: dict[str, str] | None = None) -> str:
     """The Markdown a shared scorer prints, run from the repository root with this Python."""
     return subprocess.run(
@@ -429,6 +537,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--speed", action="store_true", help="time entities + claims")
     parser.add_argument("--floor", action="store_true", help="time the least spaCy work")
+    parser.add_argument("--names", action="store_true", help="the recogniser where it pays")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--limit", type=int, help="time only the first N articles (seeds first)")
     parser.add_argument("--quiet", action="store_true", help="no per-claim misses")
@@ -440,6 +549,9 @@ def main() -> None:
         return
     if args.floor:
         print(floor(args.rounds, args.limit))
+        return
+    if args.names:
+        print(names(args.rounds))
         return
     result = table(evaluate(not args.quiet))
     print(result)

@@ -457,6 +457,29 @@ def test_the_parse_cache_setting_is_read_and_checked_by_settings(
         Settings(parse_cache=-1)
 
 
+def test_recognising_every_sentence_is_a_setting_the_pipeline_follows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsweave.models import Page
+    from newsweave.pipeline import process_page
+
+    monkeypatch.setenv("NEWSWEAVE_RECOGNISE_ALL", "yes")
+    assert Settings().recognise_all
+    monkeypatch.setenv("NEWSWEAVE_RECOGNISE_ALL", "0")
+    assert not Settings().recognise_all
+    lede = "Prime Minister Jane Okafor arrived in Lagos on Monday for talks with union leaders. "
+    text = f"Okafor visits Lagos\n\n{lede * 8}\n\nOkafor then toured the port with Jane Okafor's deputy.\n"
+    page = Page("p", "p.txt", text.encode(), text, "utf-8", "text")
+
+    def tail(recognise_all: bool) -> list[str]:
+        done = process_page(page, settings=Settings(recognise_all=recognise_all))
+        end = done.article.text.rindex("Okafor then")
+        return [m.text for m in done.mentions if m.start >= end]
+
+    assert tail(False) == ["Okafor", "Jane Okafor"]
+    assert tail(True) == ["Jane Okafor's"]
+
+
 def test_attributions_read_without_a_parse_name_the_speaker() -> None:
     article = _article(
         "The storm was the worst in years, the regional government said on Friday.",
@@ -517,6 +540,60 @@ def test_mentions_point_into_the_article_text() -> None:
     assert {m.text for m in mentions} >= {"Volodymyr Zelenskyy", "Seoul", "Kim Jong Un"}
     assert not any(m.label in ("DATE", "CARDINAL") for m in mentions)
     assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+def _lede(*rest: str) -> Article:
+    """An article whose lede (over 600 characters) names its people, then ``rest``."""
+    lede = (
+        "Prime Minister Jane Okafor arrived in Lagos on Monday for talks with union leaders. " * 8
+    )
+    return _article(lede.strip(), *rest)
+
+
+def test_plain_sentences_after_the_lede_get_the_names_found_before() -> None:
+    # no figure and no cue: the recogniser does not run here, the lede's names are matched
+    article = _lede("Okafor then toured the port with Jane Okafor's deputy.")
+    tail = len(article.text) - len(article.body[-1])
+    found = [(m.text, m.label) for m in find_mentions(article) if m.start >= tail]
+    assert found == [("Okafor", "PERSON"), ("Jane Okafor", "PERSON")]
+    # the recogniser itself, asked to run here, reads the possessive into the name
+    every = find_mentions(article, recognise_all=True)
+    assert [(m.text, m.label) for m in every if m.start >= tail] == [("Jane Okafor's", "PERSON")]
+
+
+def test_a_new_capitalised_name_after_the_lede_is_recognised_after_all() -> None:
+    article = _lede("Later the convoy drove past the Shell refinery near Warri.")
+    tail = len(article.text) - len(article.body[-1])
+    assert {m.text for m in find_mentions(article) if m.start >= tail} == {"Shell"}
+
+
+def test_matched_names_are_the_article_s_own_not_a_cached_one_s() -> None:
+    plain = "The delegation then went home."
+    shared = "Afterwards Okafor went back to the hotel with her staff."
+    first = _lede(plain, shared)
+    other = _article("Nothing here names anyone at all, as it happens, in this text. " * 12, shared)
+    parsing.clear_cache()
+    fresh = find_mentions(other)
+    parsing.set_cache_size(DEFAULT_PARSE_CACHE)
+    assert any(m.text == "Okafor" for m in find_mentions(first))
+    # the shared paragraph comes from the cache now, without the first article's names
+    assert find_mentions(other) == fresh
+    assert find_mentions(first) == find_mentions(first)
+
+
+def test_names_found_again_change_no_claim() -> None:
+    article = _lede(
+        "Okafor said 40 schools would reopen.",
+        "The union's leader, Musa Bello, welcomed the visit.",
+        "Bello told reporters that 1,200 workers had struck.",
+    )
+    assert extract_claims(article) == read_article_all(article)
+
+
+def read_article_all(article: Article) -> list:
+    from newsweave.claims import read_article
+
+    return read_article(article, recognise_all=True)[0]
 
 
 @pytest.mark.parametrize(
@@ -634,5 +711,5 @@ def test_one_pass_reads_what_claims_and_mentions_read_apart(
     monkeypatch.setattr(parsing, "CACHED_BODY_CHARS", 10)
     monkeypatch.setattr(parsing, "_BATCH", 2)
     assert read_article(article) == apart
-    assert not any(text in article.body for _, text in parsing._cache)
+    assert not any(text in article.body for _, text, _ in parsing._cache)
     parsing.clear_cache()

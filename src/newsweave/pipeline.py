@@ -100,7 +100,9 @@ def process_page(
 
     def run() -> Processed:
         article = _extracted(page, reference_time, chosen)
-        claims, mentions = read_article(article, nlp=load_spacy(chosen.spacy_model))
+        claims, mentions = read_article(
+            article, nlp=load_spacy(chosen.spacy_model), recognise_all=chosen.recognise_all
+        )
         return Processed(article, claims, mentions)
 
     return _guarded(page, run)

@@ -56,7 +56,7 @@ from newsweave.claims.lexicon import (
 )
 from newsweave.claims.mentions import paragraph_mentions
 from newsweave.claims.numbers import Figure, find_figures
-from newsweave.claims.parse import Piece, parse, parse_body
+from newsweave.claims.parse import Piece, parse, parse_body, prepare
 from newsweave.claims.timex import TimeExpr, find_times
 from newsweave.claims.units import TIME_KINDS, display, kind_of
 from newsweave.config import MAX_PARSED_CHARS
@@ -112,7 +112,8 @@ class _Sources:
                 continue
             name = ent.text.removeprefix("the ").removesuffix("'s").removesuffix("’s")
             person = ent.label_ == "PERSON"
-            head = ent.root.lemma_.lower()
+            # a name matched in an unparsed sentence has no lemma and no root
+            head = (ent.root.lemma_ or ent[-1].lower_).lower()
             self.mentioned.append(Attribution(name, person=person, head=head, org=not person))
             before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
             if person and before in _TITLES:
@@ -622,10 +623,13 @@ def extract_claims(article: Article, *, nlp: Language | None = None) -> list[Cla
 
 
 def read_article(
-    article: Article, *, nlp: Language | None = None
+    article: Article, *, nlp: Language | None = None, recognise_all: bool = False
 ) -> tuple[list[Claim], list[Mention]]:
     """``article``'s claims (:func:`extract_claims`) and the names it mentions
     (:func:`~newsweave.claims.mentions.find_mentions`), from one pass over its parse.
+
+    ``recognise_all`` runs the entity recogniser on every sentence rather than
+    on the lede and the claims' sentences (see :func:`~newsweave.claims.parse.parse_body`).
 
     Each paragraph's parse is read for both and let go: a long body never
     holds all its docs at once (see :func:`~newsweave.claims.parse.parse_body`).
@@ -633,7 +637,7 @@ def read_article(
     nlp = nlp or load_spacy()
     reader = _ClaimReader(article)
     mentions: list[Mention] = []
-    for base, pieces in parse_body(nlp, article.body):
+    for base, pieces in parse_body(nlp, article.body, recognise_all=recognise_all):
         reader.paragraph(base, pieces)
         mentions += paragraph_mentions(article.id, base, pieces)
     claims = reader.claims + _headline_claims(article, nlp)
@@ -722,13 +726,9 @@ def extract_all(articles: Sequence[Article], *, nlp: Language | None = None) -> 
     large batches faster than many small ones (about a fifth on short news).
     """
     nlp = nlp or load_spacy()
+    prepare(nlp, [article.body for article in articles])
     parse(
         nlp,
-        [
-            p
-            for article in articles
-            for p in (*article.body, article.title, article.summary or "")
-            if p.strip()
-        ],
+        [t for article in articles for t in (article.title, article.summary or "") if t.strip()],
     )
     return [extract_claims(article, nlp=nlp) for article in articles]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,9 +28,10 @@ from functools import cache
 from typing import Any, cast
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import AttributeRuler
-from spacy.tokens import Doc, MorphAnalysis, Token
+from spacy.tokens import Doc, MorphAnalysis, Span, Token
+from spacy.util import filter_spans
 from threadpoolctl import ThreadpoolController
 
 from newsweave.claims.lexicon import CLAUSE_CUE_RE, SAY_CUE_RE, UNKNOWN_RE
@@ -45,11 +46,20 @@ from newsweave.models import PARAGRAPH_GAP, with_offsets
 #: a 200,000-character body peaked 190 MB over the models, 65 MB at 64; an
 #: ordinary article has fewer runs than this, so it is one batch either way.
 _BATCH = 64
-_cache: OrderedDict[tuple[int, str], list[Piece]] = OrderedDict()
+_cache: OrderedDict[tuple[int, str, bool], list[Piece | _Run]] = OrderedDict()
 #: A body longer than this is parsed in batches and not cached: past the
 #: longest article of the dev sets (53,000), and a cache of whole such bodies
 #: would hold hundreds of MB of docs.
 CACHED_BODY_CHARS = 60_000
+#: The recogniser's labels for things a story is about: people, organisations,
+#: places, events and works. Dates, amounts and nationalities are left out.
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+)
+#: Where a body's lede ends: the paragraphs that start before this character get
+#: the entity recogniser on every sentence, the later ones only on the sentences
+#: the claims parse (see :func:`parse`).
+LEDE_CHARS = 600
 #: Paragraphs kept besides the latest call's: :func:`set_cache_size`.
 _keep = DEFAULT_PARSE_CACHE
 
@@ -236,16 +246,49 @@ def _pieces(paragraph: str) -> list[tuple[int, int, bool]]:
     return runs
 
 
-def parse(nlp: Language, paragraphs: Sequence[str], *, cache: bool = True) -> list[list[Piece]]:
+def parse(
+    nlp: Language,
+    paragraphs: Sequence[str],
+    *,
+    cache: bool = True,
+    recognised: Sequence[bool] | None = None,
+) -> list[list[Piece]]:
     """Each paragraph as its pieces, from the cache where an earlier call parsed it.
 
-    With ``cache`` false, what is parsed now is not kept.
+    The entity recogniser runs on the parsed runs, and on the other sentences of
+    the paragraphs ``recognised`` marks (default: all). The rest are tokenised
+    only, and given the names the recogniser found in this call's paragraphs
+    (:func:`_propagate`): the recogniser is most of a parse's cost, and the
+    sentences with no figure and no cue hold no claim. With ``cache`` false, what
+    is parsed now is not kept.
     """
+    return _propagate(nlp, paragraphs, _parsed(nlp, paragraphs, cache, recognised))
+
+
+def prepare(nlp: Language, bodies: Sequence[Sequence[str]]) -> None:
+    """Parse the paragraphs of many bodies in one batch, for the cache to serve
+    :func:`parse_body` on each: spaCy runs a few large batches faster than many
+    small ones (about a fifth on short news).
+    """
+    read = [_budgeted(body) for body in bodies]
+    flags = [flag for paragraphs in read for flag in lede_flags(paragraphs)]
+    _parsed(nlp, [p for paragraphs in read for p in paragraphs], True, flags)
+
+
+def lede_flags(paragraphs: Sequence[str]) -> list[bool]:
+    """Which of a body's paragraphs are its lede: those starting in its first :data:`LEDE_CHARS`."""
+    return [start < LEDE_CHARS for start, _ in with_offsets(paragraphs)]
+
+
+def _parsed(
+    nlp: Language, paragraphs: Sequence[str], cache: bool, recognised: Sequence[bool] | None
+) -> list[list[Piece | _Run]]:
     keep = _keep
-    result: dict[int, list[Piece]] = {}
+    named = [True] * len(paragraphs) if recognised is None else list(recognised)
+    result: dict[int, list[Piece | _Run]] = {}
     missing: list[int] = []
     for i, text in enumerate(paragraphs):
-        key = (id(nlp), text)
+        key = (id(nlp), text, named[i])
         if key in _cache:
             _cache.move_to_end(key)
             result[i] = _cache[key]
@@ -254,8 +297,10 @@ def parse(nlp: Language, paragraphs: Sequence[str], *, cache: bool = True) -> li
     if missing:
         runs = {i: _pieces(paragraphs[i]) for i in missing}
         deep = [(i, s, e) for i in missing for s, e, d in runs[i] if d]
-        flat = [(i, s, e) for i in missing for s, e, d in runs[i] if not d]
-        docs: dict[tuple[int, int], Piece] = {}
+        flat = [(i, s, e) for i in missing for s, e, d in runs[i] if not d and named[i]]
+        docs: dict[tuple[int, int], Piece | _Run] = {
+            (i, s): _Run(s, e) for i in missing for s, e, d in runs[i] if not d and not named[i]
+        }
         morphology = _morphology(nlp)
         skip = ["attribute_ruler", "lemmatizer"] if morphology else []
         with annotating():
@@ -264,13 +309,13 @@ def parse(nlp: Language, paragraphs: Sequence[str], *, cache: bool = True) -> li
             for (i, s, _), doc in zip(deep, parsed, strict=True):
                 docs[i, s] = Piece(s, morphology(doc) if morphology else doc, True)
             texts = (paragraphs[i][s:e] for i, s, e in flat)
-            named = nlp.pipe(texts, disable=ner_skips(nlp), batch_size=_BATCH)
-            for (i, s, _), doc in zip(flat, named, strict=True):
+            found = nlp.pipe(texts, disable=ner_skips(nlp), batch_size=_BATCH)
+            for (i, s, _), doc in zip(flat, found, strict=True):
                 docs[i, s] = Piece(s, doc, False)
         for i in missing:
             result[i] = [docs[i, s] for s, _, _ in runs[i]]
             if cache:
-                _cache[(id(nlp), paragraphs[i])] = result[i]
+                _cache[(id(nlp), paragraphs[i], named[i])] = result[i]
         # the latest call's paragraphs stay whatever the setting: claims and
         # mentions may read the same article one after the other
         while len(_cache) > max(keep, len(paragraphs)):
@@ -278,11 +323,109 @@ def parse(nlp: Language, paragraphs: Sequence[str], *, cache: bool = True) -> li
     return [result[i] for i in range(len(paragraphs))]
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A run of sentences left to tokenise and match, where ``paragraph[start:end]`` is."""
+
+    start: int
+    end: int
+
+
+def _propagate(
+    nlp: Language, paragraphs: Sequence[str], parsed: list[list[Piece | _Run]]
+) -> list[list[Piece]]:
+    """``parsed`` with each run left unrecognised tokenised and given the names found.
+
+    A name the recogniser found in these paragraphs is found again wherever the
+    same words are written (as the label it was given most), and a person's
+    surname alone ("Smith" after "Jane Smith"): a story names its people in its
+    lede and its quotes, and calls them the same way after. A run that still
+    holds a capitalised word inside a sentence that the recogniser has not seen
+    in these paragraphs (as a name or not) may name someone new: the recogniser
+    reads it after all. Tokenised anew on each call, so that cached docs never
+    carry another article's names.
+    """
+    if not any(isinstance(p, _Run) for pieces in parsed for p in pieces):
+        return cast(list[list[Piece]], parsed)
+    labels: dict[str, Counter[str]] = {}
+    words: set[str] = set()
+    for pieces in parsed:
+        for piece in pieces:
+            if isinstance(piece, Piece):
+                for ent in piece.doc.ents:
+                    if ent.label_ in NAME_LABELS:
+                        for form in _forms(ent):
+                            labels.setdefault(form, Counter())[ent.label_] += 1
+                # capitalised words the recogniser has seen here: named or not, known
+                words.update(t.text for t in piece.doc if t.is_title)
+    matcher = PhraseMatcher(nlp.vocab)
+    for form, counts in labels.items():
+        matcher.add(counts.most_common(1)[0][0], [nlp.make_doc(form)])
+    out: list[list[Piece]] = []
+    unknown: list[tuple[int, int, str]] = []
+    for i, (text, pieces) in enumerate(zip(paragraphs, parsed, strict=True)):
+        row = []
+        for j, piece in enumerate(pieces):
+            if isinstance(piece, _Run):
+                doc = nlp.make_doc(text[piece.start : piece.end])
+                doc.ents = filter_spans(matcher(doc, as_spans=True)) if labels else []
+                if _new_name(doc, words):
+                    unknown.append((i, j, doc.text))
+                piece = Piece(piece.start, doc, False)
+            row.append(piece)
+        out.append(row)
+    if unknown:
+        with annotating():
+            found = nlp.pipe((text for _, _, text in unknown), disable=ner_skips(nlp))
+            for (i, j, _), doc in zip(unknown, found, strict=True):
+                out[i][j] = Piece(out[i][j].offset, doc, False)
+    return out
+
+
+#: Capitalised words that name no one: calendar words and titles before a name.
+_NO_NAME = frozenset(
+    """January February March April May June July August September October November
+    December Monday Tuesday Wednesday Thursday Friday Saturday Sunday I Mr Mrs Ms Dr""".split()
+)
+_SENTENCE_END = frozenset({".", "!", "?", '"', "“", "”", ":", ";", "(", "'", "‘", "-", "—"})
+
+
+def _new_name(doc: Doc, known: set[str]) -> bool:
+    """Whether ``doc`` has a capitalised word inside a sentence that is not ``known``."""
+    return any(
+        token.is_title
+        and token.is_alpha
+        and token.i > 0
+        and doc[token.i - 1].text not in _SENTENCE_END
+        and not token.ent_type
+        and token.text not in known
+        and token.text not in _NO_NAME
+        for token in doc
+    )
+
+
+def _forms(ent: Span) -> Iterator[str]:
+    """How a name may be written again: as it is, and a person's surname alone."""
+    yield ent.text
+    last = ent[-1]
+    if ent.label_ == "PERSON" and len(ent) > 1 and last.is_title and len(last) > 2:
+        yield last.text
+
+
 def parse_body(
-    nlp: Language, body: Sequence[str], *, max_chars: int = MAX_PARSED_CHARS
+    nlp: Language,
+    body: Sequence[str],
+    *,
+    max_chars: int = MAX_PARSED_CHARS,
+    recognise_all: bool = False,
 ) -> Iterator[tuple[int, list[Piece]]]:
     """Each paragraph of an article's ``body`` as its pieces, with where it starts
     in the article's text (paragraphs joined by a blank line, as ``Article.text``).
+
+    The entity recogniser runs on the lede's every sentence (the paragraphs that
+    start in the first :data:`LEDE_CHARS`) and on the sentences the claims parse;
+    the other sentences get the names found there (see :func:`parse`), unless
+    ``recognise_all``.
 
     Only the first ``max_chars`` characters are parsed (see
     :data:`~newsweave.config.MAX_PARSED_CHARS`): the paragraph that crosses the
@@ -292,6 +435,27 @@ def parse_body(
     reads on: read it once, for claims and mentions together
     (:func:`~newsweave.claims.extract.read_article`).
     """
+    read = _budgeted(body, max_chars)
+    flags = None if recognise_all else lede_flags(read)
+    if sum(map(len, read)) <= CACHED_BODY_CHARS:
+        parsed: Iterable[list[Piece]] = parse(nlp, read, recognised=flags)
+    else:
+        parsed = (
+            pieces
+            for at in range(0, len(read), _BATCH)
+            for pieces in parse(
+                nlp,
+                read[at : at + _BATCH],
+                cache=False,
+                recognised=None if flags is None else flags[at : at + _BATCH],
+            )
+        )
+    for (start, _), pieces in zip(with_offsets(body), parsed, strict=False):
+        yield start, pieces
+
+
+def _budgeted(body: Sequence[str], max_chars: int = MAX_PARSED_CHARS) -> list[str]:
+    """The paragraphs of ``body`` that fit in ``max_chars``, the last one cut there."""
     read: list[str] = []
     left = max_chars
     for paragraph in body:
@@ -299,16 +463,7 @@ def parse_body(
             break
         read.append(paragraph[:left])
         left -= len(paragraph) + len(PARAGRAPH_GAP)
-    if sum(map(len, read)) <= CACHED_BODY_CHARS:
-        parsed: Iterable[list[Piece]] = parse(nlp, read)
-    else:
-        parsed = (
-            pieces
-            for at in range(0, len(read), _BATCH)
-            for pieces in parse(nlp, read[at : at + _BATCH], cache=False)
-        )
-    for (start, _), pieces in zip(with_offsets(body), parsed, strict=False):
-        yield start, pieces
+    return read
 
 
 def clear_cache() -> None:
