@@ -550,6 +550,21 @@ def _lede(*rest: str) -> Article:
     return _article(lede.strip(), *rest)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "parsed"),
+    [
+        ("Sales kept rising well into 2020.", False),
+        ("The 2020 Sentra has a new engine.", False),
+        ("It cost $2020 each.", True),
+        ("Prices rose 2020% in a year.", True),
+        ("The town has 2,020 people.", True),
+        ("In 2019 and 2020, 45 people died.", True),
+    ],
+)
+def test_a_year_alone_is_no_figure_to_parse_for(sentence: str, parsed: bool) -> None:
+    assert needs_parse([sentence]) == [parsed]
+
+
 def test_plain_sentences_after_the_lede_get_the_names_found_before() -> None:
     # no figure and no cue: the recogniser does not run here, the lede's names are matched
     article = _lede("Okafor then toured the port with Jane Okafor's deputy.")
