@@ -351,13 +351,21 @@ def test_serve_prints_address_and_serves(monkeypatch: pytest.MonkeyPatch) -> Non
     import newsweave.web
 
     served = {}
-    monkeypatch.setattr(
-        newsweave.web, "serve", lambda db, host, port: served.update(db=db, port=port)
-    )
-    result = invoke("serve", "--db", "sqlite:///x.db", "--port", "8123")
+
+    def serve(db, host, port, settings):  # type: ignore[no-untyped-def]
+        served.update(db=db, port=port, db_url=settings.db_url, languages=settings.languages)
+
+    monkeypatch.setattr(newsweave.web, "serve", serve)
+    result = invoke("--languages", "de,en", "serve", "--db", "sqlite:///x.db", "--port", "8123")
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/" in result.output
-    assert served == {"db": "sqlite:///x.db", "port": 8123}
+    # the uploads it serves are read with the stage settings given before the command
+    assert served == {
+        "db": "sqlite:///x.db",
+        "port": 8123,
+        "db_url": "sqlite:///x.db",
+        "languages": ("de", "en"),
+    }
 
 
 def test_fetch_ingests_from_a_loopback_server(tmp_path: Path) -> None:
@@ -471,3 +479,50 @@ def test_grouping_settings_from_a_file_or_the_environment(
         bad.write_text(text)
         failed = invoke("ingest", *pages, "--db", url, "--grouping", str(bad))
         assert failed.exit_code == 2 and reason in failed.output, failed.output
+
+
+def test_stage_settings_before_the_command_take_effect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = SAMPLES / sorted(p.name for p in SAMPLES.glob("*.txt"))[0]
+    text = (
+        "Bridge stays shut for six weeks\n\nThe harbour authority said on Tuesday that the old "
+        "swing bridge over the eastern channel would stay closed to traffic for six more weeks.\n\n"
+        "Engineers found cracks in two of the bridge's steel girders during a routine inspection "
+        "last month, and the repairs will cost about 4.2 million crowns, they said.\n"
+    )
+    record = {"text": text, "url": "https://harbour.example/a"}
+    records = tmp_path / "pages.jsonl"
+    records.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    table = tmp_path / "outlets.csv"
+    table.write_text("domain,name,country,owner\nharbour.example,The Harbour Gazette,SE,\n")
+    shown = invoke("--outlets", str(table), "extract", str(records), "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)[0]["outlet"] == "The Harbour Gazette"
+    assert json.loads(invoke("extract", str(records), "--json").output)[0]["outlet"] != (
+        "The Harbour Gazette"
+    )
+    # a setting that cannot work stops the command, whichever way it came
+    url = f"sqlite:///{tmp_path / 'news.db'}"
+    for args, reason in [
+        (["--languages", "en"], "two or more ISO 639-1 codes"),
+        (["--parse-cache", "-1"], "parse_cache must be 0 or more"),
+        (["--spacy-model", "no_such_model"], "no_such_model"),
+    ]:
+        failed = invoke(*args, "ingest", str(page), "--db", url)
+        assert failed.exit_code == 2 and reason in failed.output, failed.output
+    seen: list[bool] = []
+    real = newsweave.pipeline.read_article
+
+    def spy(article, *, nlp, recognise_all):  # type: ignore[no-untyped-def]
+        seen.append(recognise_all)
+        return real(article, nlp=nlp, recognise_all=recognise_all)
+
+    monkeypatch.setattr(newsweave.pipeline, "read_article", spy)
+    monkeypatch.setenv("NEWSWEAVE_RECOGNISE_ALL", "1")
+    assert invoke("--no-recognise-all", "ingest", str(page), "--db", url).exit_code == 0
+    assert invoke("recluster", "--db", url).exit_code == 0
+    other = tmp_path / "other.txt"
+    other.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert invoke("ingest", str(other), "--db", url).exit_code == 0
+    assert seen == [False, True]

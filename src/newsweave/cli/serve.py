@@ -9,6 +9,7 @@ import typer
 from newsweave.cli.common import (
     DbOption,
     app,
+    chosen_settings,
     friendly,
     out,
 )
@@ -27,5 +28,6 @@ def serve_command(
     """
     from newsweave.web import serve
 
+    settings = chosen_settings(db)
     out.print(f"Serving newsweave on [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
-    serve(db, host=host, port=port)
+    serve(db, host=host, port=port, settings=settings)

@@ -17,6 +17,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from newsweave.config import Settings
 from newsweave.web.app import create_app
 
 #: Seconds a client has to send a request's line and headers.
@@ -64,12 +65,14 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
+    settings: Settings | None = None,
     header_timeout: float = HEADER_TIMEOUT,
 ) -> None:
     """Run the app with uvicorn until interrupted.
 
-    A client has ``header_timeout`` seconds to send each request's head.
+    ``settings`` as :func:`~newsweave.web.app.create_app` takes them. A client
+    has ``header_timeout`` seconds to send each request's head.
     """
     protocol = type("HeadTimedProtocol", (HeadTimedProtocol,), {"header_timeout": header_timeout})
-    app = create_app(db)
+    app = create_app(db, settings=settings)
     uvicorn.run(app, host=host, port=port, http=protocol, proxy_headers=False, server_header=False)
