@@ -511,15 +511,18 @@ def test_stage_settings_before_the_command_take_effect(
     ]:
         failed = invoke(*args, "ingest", str(page), "--db", url)
         assert failed.exit_code == 2 and reason in failed.output, failed.output
+    from newsweave.registry import claim_readers
+
     seen: list[bool] = []
-    real = newsweave.pipeline.read_article
+    default = claim_readers.get("default")
 
-    def spy(article, *, nlp, recognise_all):  # type: ignore[no-untyped-def]
-        seen.append(recognise_all)
-        return real(article, nlp=nlp, recognise_all=recognise_all)
+    def spy(article, *, settings):  # type: ignore[no-untyped-def]
+        seen.append(settings.recognise_all)
+        return default(article, settings=settings)
 
-    monkeypatch.setattr(newsweave.pipeline, "read_article", spy)
+    monkeypatch.setattr(claim_readers, "_registered", {"spy": spy})
     monkeypatch.setenv("NEWSWEAVE_RECOGNISE_ALL", "1")
+    monkeypatch.setenv("NEWSWEAVE_CLAIM_READER", "spy")
     assert invoke("--no-recognise-all", "ingest", str(page), "--db", url).exit_code == 0
     assert invoke("recluster", "--db", url).exit_code == 0
     other = tmp_path / "other.txt"

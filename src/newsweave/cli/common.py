@@ -86,6 +86,26 @@ def stage_settings(
             show_default=False,
         ),
     ] = None,
+    extractor: Annotated[
+        str | None,
+        typer.Option(
+            "--extractor",
+            metavar="NAME",
+            help="Page-to-article stage, by its name in newsweave.registry "
+            "\\[default: $NEWSWEAVE_EXTRACTOR, else default]",
+            show_default=False,
+        ),
+    ] = None,
+    claim_reader: Annotated[
+        str | None,
+        typer.Option(
+            "--claim-reader",
+            metavar="NAME",
+            help="Claims-and-names stage, by its name in newsweave.registry "
+            "\\[default: $NEWSWEAVE_CLAIM_READER, else default]",
+            show_default=False,
+        ),
+    ] = None,
     recognise_all: Annotated[
         bool | None,
         typer.Option(
