@@ -150,11 +150,11 @@ class Newsweave:
         it was never built) is rebuilt and stored, ``report_progress`` called
         after each; reports of stories that came out the same are kept.
         """
-        from newsweave.pipeline import refresh_reports, regroup
+        from newsweave.grouping import GroupingSession
+        from newsweave.pipeline import refresh_reports
 
-        stories = regroup(
-            self.store, since=since, config=self.settings.grouping, embedder=self.embedder
-        )
+        session = GroupingSession(self.store, self.settings.grouping, self.embedder)
+        stories = session.rebuild(since=since)
         refresh_reports(self.store, [s.id for s in stories], progress=report_progress)
         return stories
 

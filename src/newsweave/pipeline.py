@@ -5,7 +5,8 @@ batch worker can run anywhere, :func:`extract_page` the extraction alone;
 :func:`ingest` adds the store at the edges: it skips pages already stored,
 writes each page with its result in one transaction (so a crash loses at most
 the page in hand and a rerun resumes without duplicates), then adds the
-articles in no story yet to the stories (:func:`update_stories`).
+articles in no story yet to the stories
+(:meth:`newsweave.grouping.GroupingSession.update`).
 
 Stories are kept up to date incrementally: the story grouper's live state is
 saved in the store with the memberships it describes, and the next ingest
@@ -44,13 +45,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from newsweave.claims.parse import set_cache_size
-from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
-from newsweave.cluster.grouper import STATE_VERSION, StateError
+from newsweave.cluster import Embedder
 from newsweave.config import Settings
-from newsweave.errors import GroupingConflictError, NewsweaveError, PageError, StoreError
+from newsweave.errors import NewsweaveError, PageError, StoreError
 from newsweave.extract.outlets import use_outlets
+from newsweave.grouping import GroupingSession
 from newsweave.ingest import discover, read_file
-from newsweave.models import Article, Claim, Mention, Page, Rejection, Story, sort_time
+from newsweave.models import Article, Claim, Mention, Page, Rejection, Story
 from newsweave.registry import claim_readers, extractors
 from newsweave.reports import report_key
 from newsweave.reports import story_report as story_report  # re-exported: the read path
@@ -256,7 +257,7 @@ def _finish(
     settings: Settings,
 ) -> IngestReport:
     # Not only this run's articles: those a crashed run stored but never grouped too.
-    touched = update_stories(store, config=settings.grouping, embedder=embedder)
+    touched = GroupingSession(store, settings.grouping, embedder).update()
     if reports and touched:
         refresh_reports(store, [s.id for s in touched], progress=report_progress)
     report.stories = store.stats()["stories"]
@@ -286,83 +287,6 @@ def _store_page(
 def _reject(store: Store, report: IngestReport, rejection: Rejection) -> None:
     store.add_rejection(rejection)
     report.rejected.append(rejection)
-
-
-def regroup(
-    store: Store,
-    *,
-    since: datetime | None = None,
-    config: GroupingConfig | None = None,
-    embedder: Embedder | None = None,
-) -> list[Story]:
-    """Rebuild the stories of the stored articles (those published since ``since``).
-
-    The grouper's state is rewritten with them, so later ingests continue from
-    it; after a rebuild ``since`` a date, older stories are left as they are
-    and out of the state (they are long dormant when ``since`` is days back).
-    """
-    articles = list(store.articles(since=since))
-    grouper = StoryGrouper(config, embedder)
-    for article in articles:  # the store gives them in publication order
-        grouper.add(article)
-    stories = grouper.stories()
-    store.save_grouping(
-        stories,
-        grouper.state(),
-        STATE_VERSION,
-        article_ids=None if since is None else [a.id for a in articles],
-    )
-    return stories
-
-
-#: Tries before a run that keeps losing the race to save its grouping gives up.
-_GROUPING_TRIES = 5
-
-
-def update_stories(
-    store: Store, *, config: GroupingConfig | None = None, embedder: Embedder | None = None
-) -> list[Story]:
-    """Add the stored articles in no story yet to the stories; the stories rewritten.
-
-    Continues from the saved grouper state; with none (a new store, or one
-    grouped before states were kept), or one saved by another version or
-    under other settings (another ``config`` or ``embedder``), rebuilds
-    everything instead (:func:`regroup`). When another run saves a state
-    while this one groups, this one starts again from that state.
-    """
-    for _ in range(_GROUPING_TRIES - 1):
-        try:
-            return _update_once(store, config, embedder)
-        except GroupingConflictError:
-            logger.info("the stories changed while grouping; grouping again")
-    return _update_once(store, config, embedder)
-
-
-def _update_once(
-    store: Store, config: GroupingConfig | None, embedder: Embedder | None
-) -> list[Story]:
-    new = list(store.ungrouped_articles())
-    if not new:
-        return []
-    saved = store.grouper_state()
-    if saved is None or saved[0] != STATE_VERSION:
-        return regroup(store, config=config, embedder=embedder)
-    try:
-        grouper = StoryGrouper.from_state(saved[1], config, embedder)
-    except StateError:
-        return regroup(store, config=config, embedder=embedder)
-    horizon = grouper.horizon
-    if horizon is not None and any(sort_time(a.published) < horizon for a in new):
-        # A late article whose stories have gone dormant: only a rebuild in
-        # publication order places it as if it had come on time.
-        return regroup(store, config=config, embedder=embedder)
-    for article in new:
-        grouper.add(article)
-    # Stories merged away lose all their articles to the survivors written
-    # here, and the store drops stories left empty.
-    touched = grouper.touched()
-    store.save_grouping(touched, grouper.state(), STATE_VERSION, based_on=saved[1])
-    return touched
 
 
 # -- story reports ---------------------------------------------------------------

@@ -17,10 +17,7 @@ from typing import Any
 from newsweave.batch import records
 from newsweave.batch.partition import read_table
 from newsweave.batch.plan import Partition
-from newsweave.cluster import Embedder, GroupingConfig, StoryGrouper
-from newsweave.cluster.grouper import STATE_VERSION
 from newsweave.models import Rejection
-from newsweave.pipeline import update_stories
 from newsweave.store import Store
 from newsweave.store import rows as flat
 
@@ -107,27 +104,3 @@ def _by_article(
 def add_rejections(store: Store, rejections: Iterable[Rejection]) -> None:
     """Keep rejections that have no page, each once, in one transaction."""
     store.add_rejections(rejections)
-
-
-def store_stories(
-    store: Store,
-    grouper: StoryGrouper,
-    articles: int,
-    *,
-    config: GroupingConfig | None = None,
-    embedder: Embedder | None = None,
-) -> None:
-    """Write the batch's stories, or bring the store's stories up to date.
-
-    When the store holds exactly the batch's articles and no grouping yet,
-    the batch grouper's stories and state are saved as they are (what
-    :func:`newsweave.pipeline.regroup` would write, without reading every
-    article back). Otherwise (a store with other articles too, or stories
-    already written by an earlier run) :func:`newsweave.pipeline.update_stories`
-    adds what is ungrouped, or regroups when it must, with ``config`` and
-    ``embedder``: those the batch grouper was given.
-    """
-    if store.grouper_state() is None and store.stats()["articles"] == articles:
-        store.save_grouping(grouper.stories(), grouper.state(), STATE_VERSION, article_ids=None)
-    else:
-        update_stories(store, config=config, embedder=embedder)

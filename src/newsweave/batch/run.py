@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsweave.batch.grouping import group_batch, save_stories
-from newsweave.batch.load import add_rejections, load_partition, store_stories
+from newsweave.batch.load import add_rejections, load_partition
 from newsweave.batch.partition import PartitionResult, finished, run_partition
 from newsweave.batch.plan import Partition, Plan, load_or_make_plan
 from newsweave.cluster import Embedder
 from newsweave.config import Settings
+from newsweave.grouping import GroupingSession
 from newsweave.store import Store
 
 if TYPE_CHECKING:
@@ -118,9 +119,8 @@ def run_batch(
         with Store.open(db) as store:
             add_rejections(store, plan.rejections)
             report.stored = sum(load_partition(store, out, p) for p in plan.partitions)
-            store_stories(
-                store, grouper, report.articles, config=settings.grouping, embedder=embedder
-            )
+            session = GroupingSession(store, settings.grouping, embedder)
+            session.adopt(grouper, report.articles)
     report.seconds = time.perf_counter() - started
     return report
 
