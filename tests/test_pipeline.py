@@ -379,3 +379,18 @@ def test_find_articles_and_entities_are_the_apis(nw: Newsweave) -> None:
     assert {"Kursk", "Kim Jong Un"} <= names
     overall = nw.entities()
     assert all(e["stories"] for e in overall) and len(overall) >= len(names)
+
+
+def test_search_all_ranks_stories_by_title_then_by_their_articles(nw: Newsweave) -> None:
+    nw.ingest([SAMPLES])
+    found = nw.search_all("Kursk")
+    assert found.query == "Kursk" and found.hits
+    assert all(found.story_of[h.article_id] in {s.id for s in found.stories} for h in found.hits)
+    seed = nw.story_of(found.hits[0].article_id)
+    titled = [s.id for s in nw.stories() if "kursk" in s.title.casefold()]
+    assert [s.id for s in found.stories][: len(titled) + 1] == list(dict.fromkeys([*titled, seed]))
+    # a story whose title holds every word comes first, whatever its articles' rank
+    last = nw.stories()[-1]
+    words = " ".join(last.title.split()[:2])
+    assert nw.search_all(words).stories[0].id == last.id
+    assert nw.search_all("   ").hits == [] and nw.search_all("   ").stories == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from newsweave.errors import NotFoundError
 from newsweave.models import Article, Claim, Page, Rejection, Story, iso, sort_time
 from newsweave.reports import story_report, story_report_dict
 from newsweave.store import SearchHit, Store
+from newsweave.store.search import terms
 
 if TYPE_CHECKING:
     from newsweave.cluster import Embedder
@@ -261,6 +263,21 @@ class Newsweave:
         """Full-text search over article titles and bodies, best match first."""
         return self.store.search(query, limit=limit)
 
+    def search_all(self, query: str, *, limit: int = 20) -> SearchResults:
+        """Articles and stories for ``query``: the ``limit`` best articles, and the
+        stories whose title holds every word of it, then those of the articles found,
+        in the order of their best article."""
+        hits = self.search(query, limit=limit) if query.strip() else []
+        stories = self.stories()
+        story_of = {aid: s.id for s in stories for aid in s.article_ids}
+        words = [w.casefold() for w in terms(query)]
+        ranked = [story_of[h.article_id] for h in hits if h.article_id in story_of]
+        by_title = [s.id for s in stories if words and all(w in s.title.casefold() for w in words)]
+        wanted = list(dict.fromkeys([*by_title, *ranked]))
+        chosen = {s.id: s for s in stories if s.id in wanted}
+        found = {h.article_id: story_of[h.article_id] for h in hits if h.article_id in story_of}
+        return SearchResults(query, hits, [chosen[i] for i in wanted], found)
+
     def stats(self) -> dict[str, int]:
         """Counts of pages, articles, stories, claims and rejected inputs."""
         return self.store.stats()
@@ -273,6 +290,17 @@ class Newsweave:
     def url(self) -> str:
         """The store's URL, as given (password and all: see :func:`~newsweave.store.safe_url`)."""
         return self.store.url
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """What :meth:`Newsweave.search_all` found: the articles best first, the stories
+    ranked, and the story of each article found (``story_of``; none when ungrouped)."""
+
+    query: str
+    hits: list[SearchHit]
+    stories: list[Story]
+    story_of: dict[str, str]
 
 
 def outlet_name(article: Article) -> str:

@@ -26,7 +26,6 @@ from starlette.datastructures import UploadFile
 from newsweave.api import merged_entities, search_hit_dict
 from newsweave.ingest import inflated_size, read_paths
 from newsweave.pipeline import IngestReport
-from newsweave.store.search import terms
 from newsweave.web import schemas, views
 from newsweave.web.state import WebState, get_state
 
@@ -217,22 +216,13 @@ def search(
 
 def search_all(state: WebState, query: str, limit: int) -> dict[str, Any]:
     """Search articles and stories; shared with the search page."""
-    query = _printable(query)
-    hits = state.nw.search(query, limit=limit) if query.strip() else []
-    stories = state.nw.stories()
-    story_of = {aid: s.id for s in stories for aid in s.article_ids}
-    words = [w.casefold() for w in terms(query)]
-    ranked = list(dict.fromkeys(story_of[h.article_id] for h in hits if h.article_id in story_of))
-    by_title = [s.id for s in stories if words and all(w in s.title.casefold() for w in words)]
-    wanted = list(dict.fromkeys([*by_title, *ranked]))
-    chosen = {s.id: s for s in stories if s.id in wanted}
-    articles = {
-        a.id: a for a in state.nw.articles(i for s in chosen.values() for i in s.article_ids)
-    }
+    found = state.nw.search_all(_printable(query), limit=limit)
+    members = (i for s in found.stories for i in s.article_ids)
+    articles = {a.id: a for a in state.nw.articles(members)}
     return {
-        "query": query,
-        "articles": [search_hit_dict(h, story_of.get(h.article_id)) for h in hits],
-        "stories": [views.story_summary(chosen[i], articles) for i in wanted],
+        "query": found.query,
+        "articles": [search_hit_dict(h, found.story_of.get(h.article_id)) for h in found.hits],
+        "stories": [views.story_summary(s, articles) for s in found.stories],
     }
 
 
