@@ -528,4 +528,12 @@ def test_stage_settings_before_the_command_take_effect(
     other = tmp_path / "other.txt"
     other.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     assert invoke("ingest", str(other), "--db", url).exit_code == 0
-    assert seen == [False, True]
+    # the stage names given before the command choose the stages too
+    monkeypatch.delenv("NEWSWEAVE_CLAIM_READER")
+    third = tmp_path / "third.txt"
+    third.write_text(page.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    chosen = invoke("--claim-reader", "spy", "ingest", str(third), "--db", url)
+    assert chosen.exit_code == 0, chosen.output
+    failed = invoke("--extractor", "nope", "ingest", str(third), "--db", url)
+    assert failed.exit_code == 2 and "no newsweave.extractors stage named 'nope'" in failed.output
+    assert seen == [False, True, True]

@@ -131,6 +131,8 @@ def stage_settings(
             "outlets": str(outlets) if outlets is not None else None,
             "parse_cache": parse_cache,
             "recognise_all": recognise_all,
+            "extractor": extractor,
+            "claim_reader": claim_reader,
         }
     )
 
