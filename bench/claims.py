@@ -367,18 +367,21 @@ def floor(rounds: int, limit: int | None) -> str:
 
 
 def story_articles() -> list[tuple[str, Article]]:
-    """(event, article) of each ``/work/shared/stories`` record (none when absent)."""
+    """(event, article) of each ``/work/shared/stories`` record with a text (none when absent)."""
+    try:  # imported here: bench/compare.py imports this module
+        from bench.compare import load_record, to_article
+    except ImportError:  # run as a script from bench/
+        from compare import load_record, to_article  # type: ignore[no-redef]
+
     folder = SHARED / "stories"
     if not (folder / "labels.json").exists():
         return []
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     found = []
     for name, label in sorted(labels.items()):
-        record = json.loads((folder / "articles" / name).read_text(encoding="utf-8"))
-        body = [p.strip() for p in (record.get("text") or "").split("\n") if p.strip()]
-        if body:
-            title = record.get("title") or body[0]
-            found.append((label["event"], Article(name, name, name, title, body)))
+        stem = name.removesuffix(".json")
+        if (article := to_article(stem, load_record(folder, stem))) is not None:
+            found.append((label["event"], article))
     return found
 
 

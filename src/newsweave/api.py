@@ -270,12 +270,11 @@ class Newsweave:
         hits = self.search(query, limit=limit) if query.strip() else []
         stories = self.stories()
         story_of = {aid: s.id for s in stories for aid in s.article_ids}
-        words = [w.casefold() for w in terms(query)]
-        ranked = [story_of[h.article_id] for h in hits if h.article_id in story_of]
-        by_title = [s.id for s in stories if words and all(w in s.title.casefold() for w in words)]
-        wanted = list(dict.fromkeys([*by_title, *ranked]))
-        chosen = {s.id: s for s in stories if s.id in wanted}
         found = {h.article_id: story_of[h.article_id] for h in hits if h.article_id in story_of}
+        words = [w.casefold() for w in terms(query)]
+        by_title = [s.id for s in stories if words and all(w in s.title.casefold() for w in words)]
+        wanted = dict.fromkeys([*by_title, *found.values()])  # hits are in rank order
+        chosen = {s.id: s for s in stories if s.id in wanted}
         return SearchResults(query, hits, [chosen[i] for i in wanted], found)
 
     def stats(self) -> dict[str, int]:

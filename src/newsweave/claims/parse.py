@@ -383,7 +383,8 @@ def _propagate(
         out.append(row)
     if unknown:
         with annotating():
-            found = nlp.pipe((text for _, _, text in unknown), disable=ner_skips(nlp))
+            texts = (text for _, _, text in unknown)
+            found = nlp.pipe(texts, disable=ner_skips(nlp), batch_size=_BATCH)
             for (i, j, _), doc in zip(unknown, found, strict=True):
                 out[i][j] = Piece(out[i][j].offset, doc, False)
     return out
